@@ -1,0 +1,488 @@
+"""PlaygroundConfig: everything one training run needs, in one frozen object.
+
+The URL, the Keras code export, the config JSON and the run history are all
+derived from this object. It imports nothing heavy (no TensorFlow) so the home
+page and the link decoder can use it for free.
+
+Rules that Keras does not know live here as data: the task table (which output
+layer and loss a task implies), the caps for a public demo, the datasets each
+task offers, and the hyper-parameters each optimizer takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+# --------------------------------------------------------------------------
+# Tasks: the course's rules, as data.
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskRule:
+    """What a task implies for the output layer, the loss and the metrics."""
+
+    label: str
+    # Activation of the output layer when the network outputs probabilities.
+    output_activation: str
+    # Whether the "logits + from_logits=True" variant exists for this task.
+    logits_allowed: bool
+    loss: str  # Keras loss class name
+    loss_label: str
+    loss_formula: str  # LaTeX
+    metrics: tuple[str, ...]
+    why: str
+
+
+TASKS: dict[str, TaskRule] = {
+    "binary": TaskRule(
+        label="Binary classification",
+        output_activation="sigmoid",
+        logits_allowed=True,
+        loss="BinaryCrossentropy",
+        loss_label="binary cross-entropy",
+        loss_formula=r"L = -\,y\log a - (1-y)\log(1-a),\quad a = \sigma(z)",
+        metrics=("accuracy",),
+        why=(
+            "One yes/no answer: a single sigmoid unit turns the score z into a "
+            "probability a = P(y=1), and binary cross-entropy is the negative "
+            "log-likelihood of that Bernoulli guess."
+        ),
+    ),
+    "multiclass": TaskRule(
+        label="Multiclass classification",
+        output_activation="softmax",
+        logits_allowed=True,
+        loss="SparseCategoricalCrossentropy",
+        loss_label="sparse categorical cross-entropy",
+        loss_formula=r"L = -\log a_y,\quad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}",
+        metrics=("accuracy",),
+        why=(
+            "Exactly one of K classes: K output units give scores z₁…z_K, "
+            "softmax turns them into probabilities that sum to one, and the loss "
+            "is −log of the probability of the true class. With from_logits=True "
+            "Keras computes softmax and the log together, which avoids round-off."
+        ),
+    ),
+    "multilabel": TaskRule(
+        label="Multi-label classification",
+        output_activation="sigmoid",
+        logits_allowed=False,
+        loss="BinaryCrossentropy",
+        loss_label="binary cross-entropy (per label)",
+        loss_formula=r"L = \frac{1}{K}\sum_k -y_k\log a_k - (1-y_k)\log(1-a_k)",
+        metrics=("label_accuracy", "exact_match"),
+        why=(
+            "K independent yes/no questions about the same input: K sigmoid units, "
+            "each its own probability (they need not sum to one), and binary "
+            "cross-entropy averaged over the labels."
+        ),
+    ),
+    "regression": TaskRule(
+        label="Regression",
+        output_activation="linear",
+        logits_allowed=False,
+        loss="MeanSquaredError",
+        loss_label="mean squared error",
+        loss_formula=r"L = (\hat y - y)^2",
+        metrics=("mae", "r2"),
+        why=(
+            "A real number of any sign: one linear output unit, and the squared "
+            "error between prediction and target."
+        ),
+    ),
+    "regression_nonneg": TaskRule(
+        label="Regression (y ≥ 0)",
+        output_activation="relu",
+        logits_allowed=False,
+        loss="MeanSquaredError",
+        loss_label="mean squared error",
+        loss_formula=r"L = (\hat y - y)^2,\quad \hat y = \max(0, z)",
+        metrics=("mae", "r2"),
+        why=(
+            "A quantity that cannot be negative (a price, a count): a ReLU output "
+            "can never predict below zero; the loss is still the squared error."
+        ),
+    ),
+}
+
+# Datasets each task offers. "mnist" and "csv" are real data; the rest are 2-D
+# toy generators (see nnplay.datasets).
+TOY_DATASETS: dict[str, tuple[str, ...]] = {
+    "binary": ("circle", "xor", "gauss", "spiral", "moons"),
+    "multiclass": ("blobs", "spiral_arms"),
+    "multilabel": ("zones",),
+    "regression": ("plane", "bump"),
+    "regression_nonneg": ("bump", "distance"),
+}
+REAL_DATASETS: dict[str, tuple[str, ...]] = {
+    "binary": ("mnist", "csv"),
+    "multiclass": ("mnist", "csv"),
+    "multilabel": ("mnist", "csv"),
+    "regression": ("csv",),
+    "regression_nonneg": ("csv",),
+}
+DATASET_LABELS = {
+    "circle": "Circle",
+    "xor": "Exclusive or",
+    "gauss": "Two gaussians",
+    "spiral": "Spiral",
+    "moons": "Two moons",
+    "blobs": "Blobs (K classes)",
+    "spiral_arms": "Spiral arms (K classes)",
+    "zones": "Zones (K yes/no labels)",
+    "plane": "Plane",
+    "bump": "Gaussian bump",
+    "distance": "Distance from centre (y ≥ 0)",
+    "mnist": "MNIST digits",
+    "csv": "Your own CSV",
+}
+
+
+def datasets_for(task: str) -> tuple[str, ...]:
+    return TOY_DATASETS[task] + REAL_DATASETS[task]
+
+
+def is_toy(dataset: str) -> bool:
+    return dataset not in ("mnist", "csv")
+
+
+# Input features for 2-D toy data, as TF Playground offers them.
+FEATURES: dict[str, str] = {
+    "x1": "x₁",
+    "x2": "x₂",
+    "x1sq": "x₁²",
+    "x2sq": "x₂²",
+    "x1x2": "x₁x₂",
+    "sinx1": "sin x₁",
+    "sinx2": "sin x₂",
+}
+
+# Hidden-layer activations. Names are Keras's own (keras.activations.get).
+ACTIVATIONS: tuple[str, ...] = (
+    "relu",
+    "tanh",
+    "sigmoid",
+    "linear",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "silu",
+    "softplus",
+)
+
+# --------------------------------------------------------------------------
+# Optimizers: which hyper-parameters each one takes (Keras argument names),
+# and a learning-rate range that usually works (for advice, not validation).
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptimizerRule:
+    label: str
+    keras_class: str
+    params: tuple[str, ...]  # config fields passed to the Keras class
+    typical_lr: tuple[float, float]
+    default_lr: float
+
+
+OPTIMIZERS: dict[str, OptimizerRule] = {
+    "sgd": OptimizerRule("SGD (momentum optional)", "SGD", ("momentum", "nesterov"), (1e-3, 1.0), 0.03),
+    "rmsprop": OptimizerRule("RMSprop", "RMSprop", ("rho", "momentum", "epsilon"), (1e-4, 1e-2), 1e-3),
+    "adagrad": OptimizerRule("Adagrad", "Adagrad", ("epsilon",), (1e-3, 1.0), 0.01),
+    "adadelta": OptimizerRule("Adadelta", "Adadelta", ("rho", "epsilon"), (1e-2, 10.0), 1.0),
+    "adam": OptimizerRule("Adam", "Adam", ("beta_1", "beta_2", "epsilon"), (1e-4, 1e-2), 1e-3),
+    "adamax": OptimizerRule("Adamax", "Adamax", ("beta_1", "beta_2", "epsilon"), (1e-4, 2e-2), 2e-3),
+    "nadam": OptimizerRule("Nadam", "Nadam", ("beta_1", "beta_2", "epsilon"), (1e-4, 1e-2), 1e-3),
+}
+
+REGULARIZATIONS = ("none", "l1", "l2")
+
+# --------------------------------------------------------------------------
+# Caps for a public demo. A config inside these always builds and trains in
+# reasonable time and memory on a 2-core machine.
+# --------------------------------------------------------------------------
+CAPS = {
+    "hidden_layers": (0, 6),  # as TF Playground
+    "units": (1, 256),  # 128-64 MNIST nets fit comfortably
+    "total_params": (1, 300_000),
+    "n_samples_toy": (20, 5_000),
+    "n_samples_real": (20, 70_000),  # all of MNIST
+    "noise": (0.0, 0.5),
+    "train_fraction": (0.1, 0.9),
+    "n_classes": (2, 6),  # K for toy multiclass; labels for toy multi-label
+    "learning_rate": (1e-6, 10.0),
+    "momentum": (0.0, 0.999),
+    "beta": (0.0, 0.9999),
+    "rho": (0.0, 0.9999),
+    "epsilon": (1e-10, 1.0),
+    "batch_size": (0, 10_000),  # 0 = full batch (gradient descent)
+    "epochs": (1, 2_000),
+    "reg_rate": (0.0, 10.0),
+    "seed": (0, 2**31 - 1),
+    "digit": (0, 9),
+}
+
+
+@dataclass(frozen=True)
+class HiddenLayer:
+    units: int = 4
+    activation: str = "tanh"
+
+
+@dataclass(frozen=True)
+class PlaygroundConfig:
+    """One run of the playground. Frozen: change it with dataclasses.replace."""
+
+    task: str = "binary"
+    # --- data ---
+    dataset: str = "circle"
+    n_samples: int = 500
+    noise: float = 0.0
+    train_fraction: float = 0.5
+    features: tuple[str, ...] = ("x1", "x2")
+    n_classes: int = 3  # toy multiclass classes / toy multi-label labels
+    digits: tuple[int, int] = (3, 8)  # MNIST binary: positive digit, negative digit
+    csv_targets: tuple[str, ...] = ()  # CSV: label/target column names
+    data_seed: int = 0
+    # --- network ---
+    hidden: tuple[HiddenLayer, ...] = (HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh"))
+    from_logits: bool = True  # binary/multiclass: linear output + from_logits=True loss
+    # --- optimizer ---
+    optimizer: str = "sgd"
+    learning_rate: float = 0.03
+    momentum: float = 0.0
+    nesterov: bool = False
+    beta_1: float = 0.9
+    beta_2: float = 0.999
+    epsilon: float = 1e-7
+    rho: float = 0.9
+    # --- training ---
+    batch_size: int = 10  # 0 = full batch, i.e. plain gradient descent
+    epochs: int = 100
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    seed: int = 0  # initial weights and batch shuffling
+
+    # ---- derived facts -------------------------------------------------
+    @property
+    def rule(self) -> TaskRule:
+        return TASKS[self.task]
+
+    @property
+    def uses_logits(self) -> bool:
+        """True when the output layer is linear and the loss has from_logits=True."""
+        return self.from_logits and self.rule.logits_allowed
+
+    @property
+    def output_activation(self) -> str:
+        return "linear" if self.uses_logits else self.rule.output_activation
+
+    @property
+    def is_toy(self) -> bool:
+        return is_toy(self.dataset)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (tuples become lists)."""
+        return dataclasses.asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "PlaygroundConfig":
+        """Inverse of to_dict; raises ConfigError for unknown fields or bad values."""
+        if not isinstance(data, dict):
+            raise ConfigError([("config", data, "a JSON object")])
+        known = {f.name for f in fields(PlaygroundConfig)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError([(name, data[name], "no such field") for name in unknown])
+        values = dict(data)
+        try:
+            if "hidden" in values:
+                values["hidden"] = tuple(
+                    HiddenLayer(int(layer["units"]), str(layer["activation"])) for layer in values["hidden"]
+                )
+            for name in ("features", "csv_targets"):
+                if name in values:
+                    values[name] = tuple(str(v) for v in values[name])
+            if "digits" in values:
+                values["digits"] = tuple(int(v) for v in values["digits"])
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ConfigError([("config", data, f"well-formed fields ({exc})")]) from None
+        config = PlaygroundConfig(**values)
+        validate(config)
+        return config
+
+
+def default_config(task: str = "binary") -> PlaygroundConfig:
+    """The starting point for a task (TF Playground's default for binary)."""
+    if task == "binary":
+        return PlaygroundConfig()
+    return with_task(PlaygroundConfig(), task)
+
+
+def with_task(config: PlaygroundConfig, task: str) -> PlaygroundConfig:
+    """Switch task: the dataset list, the output layer and the loss move together."""
+    if task not in TASKS:
+        raise ConfigError([("task", task, f"one of {', '.join(TASKS)}")])
+    dataset = config.dataset if config.dataset in datasets_for(task) else datasets_for(task)[0]
+    features = config.features if is_toy(dataset) else ("x1", "x2")
+    return replace(
+        config,
+        task=task,
+        dataset=dataset,
+        features=features,
+        from_logits=TASKS[task].logits_allowed,
+        csv_targets=() if dataset != "csv" else config.csv_targets,
+    )
+
+
+def with_optimizer(config: PlaygroundConfig, optimizer: str) -> PlaygroundConfig:
+    """Switch optimizer and take its usual learning rate."""
+    if optimizer not in OPTIMIZERS:
+        raise ConfigError([("optimizer", optimizer, f"one of {', '.join(OPTIMIZERS)}")])
+    return replace(config, optimizer=optimizer, learning_rate=OPTIMIZERS[optimizer].default_lr)
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+class ConfigError(ValueError):
+    """One or more fields out of range. Each problem names field, value and what is allowed."""
+
+    def __init__(self, problems: list[tuple[str, Any, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{name} = {value!r}: must be {allowed}" for name, value, allowed in problems))
+
+
+def n_inputs(config: PlaygroundConfig, csv_features: int | None = None) -> int:
+    """Input width: chosen features for toy data, 784 pixels for MNIST, CSV columns."""
+    if config.dataset == "mnist":
+        return 28 * 28
+    if config.dataset == "csv":
+        return csv_features or 1
+    return len(config.features)
+
+
+def n_outputs(config: PlaygroundConfig, n_classes: int | None = None) -> int:
+    """Output units: 1 for binary and regression, K for multiclass and multi-label."""
+    if config.task in ("binary", "regression", "regression_nonneg"):
+        return 1
+    if n_classes is not None:
+        return n_classes
+    if config.dataset == "mnist":
+        return 10 if config.task == "multiclass" else len(MNIST_ATTRIBUTES)
+    return config.n_classes
+
+
+# The yes/no attributes of a digit for MNIST multi-label.
+MNIST_ATTRIBUTES: dict[str, tuple[int, ...]] = {
+    "even": (0, 2, 4, 6, 8),
+    "≥ 5": (5, 6, 7, 8, 9),
+    "closed loop": (0, 4, 6, 8, 9),
+}
+
+
+def count_params(config: PlaygroundConfig, inputs: int | None = None, outputs: int | None = None) -> int:
+    """Weights + biases of the dense network, as Keras's model.count_params()."""
+    widths = [inputs or n_inputs(config)] + [layer.units for layer in config.hidden] + [outputs or n_outputs(config)]
+    return sum((a + 1) * b for a, b in zip(widths, widths[1:]))
+
+
+def _in_range(value: Any, low: float, high: float) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and low <= value <= high
+    )
+
+
+def validate(config: PlaygroundConfig) -> None:
+    """Raise ConfigError listing every field out of range; return None when the config is valid."""
+    problems: list[tuple[str, Any, str]] = []
+
+    def need(ok: bool, name: str, value: Any, allowed: str) -> None:
+        if not ok:
+            problems.append((name, value, allowed))
+
+    def need_int(name: str, value: Any, cap: str) -> None:
+        low, high = CAPS[cap]
+        need(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high, name, value,
+             f"a whole number from {low} to {high}")
+
+    def need_float(name: str, value: Any, cap: str) -> None:
+        low, high = CAPS[cap]
+        need(_in_range(value, low, high), name, value, f"a number from {low:g} to {high:g}")
+
+    task_ok = config.task in TASKS
+    need(task_ok, "task", config.task, f"one of {', '.join(TASKS)}")
+    if task_ok:
+        need(config.dataset in datasets_for(config.task), "dataset", config.dataset,
+             f"one of {', '.join(datasets_for(config.task))} for task {config.task}")
+    toy = is_toy(config.dataset)
+    need_int("n_samples", config.n_samples, "n_samples_toy" if toy else "n_samples_real")
+    need_float("noise", config.noise, "noise")
+    need_float("train_fraction", config.train_fraction, "train_fraction")
+    need(isinstance(config.features, tuple) and len(config.features) >= 1
+         and all(f in FEATURES for f in config.features) and len(set(config.features)) == len(config.features),
+         "features", config.features, f"one or more distinct of {', '.join(FEATURES)}")
+    need_int("n_classes", config.n_classes, "n_classes")
+    need(isinstance(config.digits, tuple) and len(config.digits) == 2
+         and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in config.digits)
+         and config.digits[0] != config.digits[1], "digits", config.digits, "two different digits 0-9")
+    need(isinstance(config.csv_targets, tuple) and all(isinstance(c, str) and 0 < len(c) <= 100 for c in config.csv_targets)
+         and len(config.csv_targets) <= 10, "csv_targets", config.csv_targets, "up to 10 column names")
+    if config.dataset == "csv" and task_ok:
+        need(len(config.csv_targets) >= 1, "csv_targets", config.csv_targets, "at least one target column for CSV data")
+        if config.task != "multilabel":
+            need(len(config.csv_targets) <= 1, "csv_targets", config.csv_targets,
+                 "exactly one target column unless the task is multi-label")
+    need_int("data_seed", config.data_seed, "seed")
+
+    low, high = CAPS["hidden_layers"]
+    need(isinstance(config.hidden, tuple) and low <= len(config.hidden) <= high, "hidden", len(config.hidden)
+         if isinstance(config.hidden, tuple) else config.hidden, f"from {low} to {high} hidden layers")
+    for i, layer in enumerate(config.hidden if isinstance(config.hidden, tuple) else ()):
+        if not isinstance(layer, HiddenLayer):
+            need(False, f"hidden[{i}]", layer, "a HiddenLayer")
+            continue
+        need_int(f"hidden[{i}].units", layer.units, "units")
+        need(layer.activation in ACTIVATIONS, f"hidden[{i}].activation", layer.activation,
+             f"one of {', '.join(ACTIVATIONS)}")
+    need(isinstance(config.from_logits, bool), "from_logits", config.from_logits, "true or false")
+
+    need(config.optimizer in OPTIMIZERS, "optimizer", config.optimizer, f"one of {', '.join(OPTIMIZERS)}")
+    need_float("learning_rate", config.learning_rate, "learning_rate")
+    need_float("momentum", config.momentum, "momentum")
+    need(isinstance(config.nesterov, bool), "nesterov", config.nesterov, "true or false")
+    need_float("beta_1", config.beta_1, "beta")
+    need_float("beta_2", config.beta_2, "beta")
+    need_float("epsilon", config.epsilon, "epsilon")
+    need_float("rho", config.rho, "rho")
+    need_int("batch_size", config.batch_size, "batch_size")
+    need_int("epochs", config.epochs, "epochs")
+    need(config.regularization in REGULARIZATIONS, "regularization", config.regularization,
+         f"one of {', '.join(REGULARIZATIONS)}")
+    need_float("reg_rate", config.reg_rate, "reg_rate")
+    need_int("seed", config.seed, "seed")
+
+    if not problems:
+        params = count_params(config)
+        low, high = CAPS["total_params"]
+        need(params <= high, "total_params", params, f"at most {high:,} weights and biases")
+    if problems:
+        raise ConfigError(problems)
+
+
+def is_valid(config: PlaygroundConfig) -> bool:
+    try:
+        validate(config)
+    except ConfigError:
+        return False
+    return True
