@@ -1,0 +1,294 @@
+"""The trainer: whole epochs in graph mode, progress snapshots, stop, divergence.
+
+Why not `model.fit`: a toy problem has 25 tiny batches per epoch, and fit pays
+Python and callback overhead on every one of them. Here a `tf.function` runs a
+whole chunk of epochs (shuffling, batches, optimizer steps, test evaluation) in
+one graph call, and the Python side only wakes up between chunks to hand the
+page a snapshot. Chunks grow until one takes about `snapshot_interval` seconds,
+so the page refreshes several times a second however fast the model trains.
+
+Reproducible without global state: the initial weights are seeded per layer
+(nnplay.model) and each epoch's shuffle uses a stateless random op seeded with
+(config.seed, epoch), so the same config gives the same loss history even when
+other sessions train in the same process, and 50 + 50 epochs equal 100.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import tensorflow as tf
+
+from nnplay.config import PlaygroundConfig
+from nnplay.datasets import Dataset
+from nnplay.model import build_loss, build_model, build_optimizer
+
+# Metrics tracked every epoch, per task. All are per-example means, so a batch
+# sum divided by the example count gives the epoch value.
+EPOCH_METRICS: dict[str, tuple[str, ...]] = {
+    "binary": ("accuracy",),
+    "multiclass": ("accuracy",),
+    "multilabel": ("label_accuracy", "exact_match"),
+    "regression": ("mae",),
+    "regression_nonneg": ("mae",),
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where training stands after the latest epoch of a chunk."""
+
+    epoch: int  # epochs completed in total, including earlier runs of this trainer
+    target_epoch: int  # the epoch this run is heading for
+    train_loss: float
+    test_loss: float
+    train_metrics: dict[str, float]
+    test_metrics: dict[str, float]
+    elapsed: float  # seconds since this run started
+
+    @property
+    def fraction_done(self) -> float:
+        return 1.0 if self.target_epoch == 0 else min(1.0, self.epoch / self.target_epoch)
+
+
+@dataclass
+class History:
+    """Per-epoch curves of everything a trainer has run (across continues)."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_metrics: dict[str, list[float]] = field(default_factory=dict)
+    test_metrics: dict[str, list[float]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def truncate(self, n: int) -> None:
+        for values in (self.epoch, self.train_loss, self.test_loss, *self.train_metrics.values(), *self.test_metrics.values()):
+            del values[n:]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run ended: finished, stopped by the caller, diverged, or out of time."""
+
+    status: str  # "finished" | "stopped" | "diverged" | "time_budget"
+    epochs_run: int
+    seconds: float
+    message: str = ""
+    diverged_epoch: int | None = None
+
+
+def _targets_for_loss(task: str, y: np.ndarray) -> np.ndarray:
+    """Labels in the shape and dtype each Keras loss expects."""
+    if task == "multiclass":
+        return y.astype(np.int32)
+    if task == "multilabel":
+        return y.astype(np.float32)
+    return y.astype(np.float32).reshape(-1, 1)  # binary and regression: one output unit
+
+
+class Trainer:
+    """Owns one model and its optimizer; `run(epochs)` trains on and yields snapshots.
+
+    Calling `run` again continues with the optimizer state kept (play/pause);
+    `run(1)` is TF Playground's step. The caller may stop consuming the
+    generator at any snapshot: the model keeps its weights and `history` keeps
+    every epoch completed so far.
+    """
+
+    def __init__(self, config: PlaygroundConfig, data: Dataset, snapshot_interval: float = 0.1):
+        self.config = config
+        self.data = data
+        self.snapshot_interval = snapshot_interval
+        outputs = data.n_classes if config.task in ("multiclass", "multilabel") else 1
+        self.model = build_model(config, inputs=data.n_features, outputs=outputs)
+        self.optimizer = build_optimizer(config)
+        self.loss_fn = build_loss(config)
+        self.optimizer.build(self.model.trainable_variables)
+        self.metric_names = EPOCH_METRICS[config.task]
+        self.history = History(
+            train_metrics={name: [] for name in self.metric_names},
+            test_metrics={name: [] for name in self.metric_names},
+        )
+        self.epoch = 0
+        self.last_result: RunResult | None = None
+        self._x_train = tf.constant(data.x_train, tf.float32)
+        self._y_train = tf.constant(_targets_for_loss(config.task, data.y_train))
+        self._x_test = tf.constant(data.x_test, tf.float32)
+        self._y_test = tf.constant(_targets_for_loss(config.task, data.y_test))
+        n_train = len(data.x_train)
+        self._batch_size = n_train if config.batch_size == 0 else min(config.batch_size, n_train)
+        self._compiled_epoch = tf.function(self._one_epoch, jit_compile=True)
+        self._run_epochs = tf.function(self._epochs_graph)
+
+    # ------------------------------------------------------------------ graph
+    def _per_example_metrics(self, y, outputs):
+        """(batch, n_metrics) of 0/1 hits or absolute errors, for the task's EPOCH_METRICS."""
+        task = self.config.task
+        threshold = 0.0 if self.config.uses_logits else 0.5
+        if task == "multiclass":
+            hits = tf.cast(tf.equal(tf.argmax(outputs, axis=-1, output_type=tf.int32), y), tf.float32)
+            return hits[:, None]
+        if task == "binary":
+            hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+            return hits
+        if task == "multilabel":
+            label_hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+            return tf.stack([tf.reduce_mean(label_hits, axis=-1), tf.reduce_min(label_hits, axis=-1)], axis=-1)
+        return tf.abs(outputs - y)  # regression: absolute error
+
+    def _step(self, xb, yb):
+        """One optimizer step on one batch; returns the batch's loss sum and metric sums."""
+        variables = self.model.trainable_variables
+        with tf.GradientTape() as tape:
+            outputs = self.model(xb, training=True)
+            data_loss = self.loss_fn(yb, outputs)
+            penalty = self.model.losses  # L1/L2 terms, empty without regularisation
+            loss = data_loss + tf.add_n(penalty) if penalty else data_loss
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        count = tf.cast(tf.shape(xb)[0], tf.float32)
+        return data_loss * count, tf.reduce_sum(self._per_example_metrics(yb, outputs), axis=0)
+
+    def _one_epoch(self, epoch):
+        """One epoch: shuffle, every batch, then the test set. Returns losses and metrics.
+
+        Shapes are static (full batches via a reshape, the remainder batch on its
+        own) so XLA can compile the whole epoch into one fused program.
+        """
+        x, y = self._x_train, self._y_train
+        n = len(self.data.x_train)
+        batch = self._batch_size
+        n_full, remainder = divmod(n, batch)
+        loss_sum = tf.constant(0.0)
+        metric_sum = tf.zeros([len(self.metric_names)])
+        if n_full == 1 and remainder == 0:  # full batch: plain gradient descent, no shuffle needed
+            loss_sum, metric_sum = self._step(x, y)
+        else:
+            seed = tf.stack([tf.constant(self.config.seed, tf.int64), tf.cast(epoch, tf.int64)])
+            order = tf.argsort(tf.random.stateless_uniform([n], seed=seed))
+            batches = tf.reshape(order[: n_full * batch], [n_full, batch])
+            for b in tf.range(n_full):
+                batch_loss, batch_metric = self._step(tf.gather(x, batches[b]), tf.gather(y, batches[b]))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+            if remainder:
+                rest = order[n_full * batch :]
+                batch_loss, batch_metric = self._step(tf.gather(x, rest), tf.gather(y, rest))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+        test_outputs = self.model(self._x_test, training=False)
+        test_loss = self.loss_fn(self._y_test, test_outputs)
+        test_metric = tf.reduce_mean(self._per_example_metrics(self._y_test, test_outputs), axis=0)
+        return loss_sum / n, test_loss, metric_sum / n, test_metric
+
+    def _epochs_graph(self, first_epoch, n_epochs):
+        """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
+        results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
+        for i in tf.range(n_epochs):
+            values = self._compiled_epoch(first_epoch + i)
+            results = [array.write(i, value) for array, value in zip(results, values)]
+        return tuple(array.stack() for array in results)
+
+    # ----------------------------------------------------------------- python
+    def run(self, epochs: int | None = None, max_seconds: float | None = None) -> Iterator[Snapshot]:
+        """Train `epochs` more epochs (default: config.epochs), yielding a snapshot per chunk.
+
+        Ends with `self.last_result` set. On NaN/inf loss the weights and optimizer
+        state go back to the last chunk whose loss was finite.
+        """
+        epochs = self.config.epochs if epochs is None else epochs
+        target = self.epoch + epochs
+        start = time.perf_counter()
+        chunk = 1
+        self.last_result = RunResult("stopped", 0, 0.0, "Stopped.")
+        first_epoch = self.epoch
+        while self.epoch < target:
+            chunk = min(chunk, target - self.epoch)
+            saved = self._save_state()
+            chunk_start = time.perf_counter()
+            arrays = self._run_epochs(tf.constant(self.epoch, tf.int32), tf.constant(chunk, tf.int32))
+            train_loss, test_loss, train_metric, test_metric = (a.numpy() for a in arrays)
+            chunk_seconds = time.perf_counter() - chunk_start
+            bad = ~(np.isfinite(train_loss) & np.isfinite(test_loss))
+            if bad.any():
+                diverged = self.epoch + int(np.argmax(bad)) + 1
+                self._restore_state(saved)
+                self.last_result = RunResult(
+                    "diverged",
+                    self.epoch - first_epoch,
+                    time.perf_counter() - start,
+                    f"The loss became NaN or infinite at epoch {diverged}: the learning rate "
+                    f"({self.config.learning_rate:g}) is too large for this network and optimizer. "
+                    f"Try a smaller one (e.g. {self.config.learning_rate / 10:g}). "
+                    f"The model was kept as it was after epoch {self.epoch}.",
+                    diverged_epoch=diverged,
+                )
+                return
+            self._append(train_loss, test_loss, train_metric, test_metric)
+            elapsed = time.perf_counter() - start
+            yield self._snapshot(target, elapsed)
+            # Grow the chunk towards one snapshot per interval (first chunks include tracing).
+            per_epoch = chunk_seconds / chunk
+            chunk = max(1, min(chunk * 4, int(self.snapshot_interval / max(per_epoch, 1e-6))))
+            if max_seconds is not None and elapsed > max_seconds and self.epoch < target:
+                self.last_result = RunResult(
+                    "time_budget",
+                    self.epoch - first_epoch,
+                    elapsed,
+                    f"Stopped after {elapsed:.0f} s, the time limit of one run; the model so far is kept "
+                    f"(epoch {self.epoch}). Press Continue to train on.",
+                )
+                return
+        self.last_result = RunResult("finished", self.epoch - first_epoch, time.perf_counter() - start, "Finished.")
+
+    def run_to_end(self, epochs: int | None = None, max_seconds: float | None = None) -> RunResult:
+        """Run without looking at snapshots (tests, benchmarks, notebooks)."""
+        for _ in self.run(epochs, max_seconds):
+            pass
+        return self.last_result
+
+    def _append(self, train_loss, test_loss, train_metric, test_metric) -> None:
+        for i in range(len(train_loss)):
+            self.epoch += 1
+            self.history.epoch.append(self.epoch)
+            self.history.train_loss.append(float(train_loss[i]))
+            self.history.test_loss.append(float(test_loss[i]))
+            for j, name in enumerate(self.metric_names):
+                self.history.train_metrics[name].append(float(train_metric[i, j]))
+                self.history.test_metrics[name].append(float(test_metric[i, j]))
+
+    def _snapshot(self, target: int, elapsed: float) -> Snapshot:
+        h = self.history
+        return Snapshot(
+            epoch=self.epoch,
+            target_epoch=target,
+            train_loss=h.train_loss[-1],
+            test_loss=h.test_loss[-1],
+            train_metrics={name: values[-1] for name, values in h.train_metrics.items()},
+            test_metrics={name: values[-1] for name, values in h.test_metrics.items()},
+            elapsed=elapsed,
+        )
+
+    def _save_state(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.model.variables] + [v.numpy() for v in self.optimizer.variables]
+
+    def _restore_state(self, saved: list[np.ndarray]) -> None:
+        for variable, value in zip(list(self.model.variables) + list(self.optimizer.variables), saved):
+            variable.assign(value)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Raw model outputs (logits for a logits model), by a direct call, not model.predict."""
+        return np.asarray(self._predict_graph(tf.constant(x, tf.float32)))
+
+    @property
+    def _predict_graph(self):
+        if not hasattr(self, "_predict_fn"):
+            self._predict_fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        return self._predict_fn
