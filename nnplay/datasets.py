@@ -329,6 +329,7 @@ MNIST_DIR_ENV = "NNPLAY_MNIST_DIR"
 MNIST_HOST = ("storage.googleapis.com", 443)  # where keras.datasets.mnist downloads from
 ONLINE_TIMEOUT_S = 2.0
 DOWNLOAD_TIMEOUT_S = 120.0
+KERAS_TMP_HOME = Path("/tmp/.keras")  # Keras's own fallback when its home is not writable
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
@@ -443,7 +444,7 @@ def keras_cache_files() -> list[Path]:
     """Where keras.datasets.mnist.load_data() keeps its download ($KERAS_HOME or ~/.keras, else /tmp/.keras)."""
     home = Path(os.path.expanduser(os.environ.get("KERAS_HOME") or os.path.join("~", ".keras")))
     # Keras falls back to /tmp/.keras when its home folder is not writable.
-    return [home / "datasets" / "mnist.npz", Path("/tmp/.keras/datasets/mnist.npz")]
+    return [home / "datasets" / "mnist.npz", KERAS_TMP_HOME / "datasets" / "mnist.npz"]
 
 
 def _from_keras_cache(files: tuple[str, ...]) -> MnistData:
@@ -542,7 +543,9 @@ def load_mnist() -> MnistData:
     return _load_mnist_cached(local_dir, tuple(str(p) for p in keras_cache_files()))
 
 
-load_mnist.cache_clear = _load_mnist_cached.cache_clear  # type: ignore[attr-defined]
+def clear_mnist_cache() -> None:
+    """Forget loaded MNIST (tests; or after putting a local copy in place)."""
+    _load_mnist_cached.cache_clear()
 
 
 def _mnist_wanted(config: PlaygroundConfig, labels: np.ndarray) -> np.ndarray:
@@ -812,7 +815,7 @@ def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | lis
     """
     table = _read_cells(_decode_csv(csv_bytes))
     columns = _header(table)
-    data = table.iloc[1:]
+    data = table.iloc[1:].copy()
     data.columns = columns
     if len(columns) < 2:
         raise DataError(f"The CSV needs at least 2 columns (inputs and a target) but has 1 ({columns[0]!r}). "

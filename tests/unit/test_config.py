@@ -1,0 +1,155 @@
+"""PlaygroundConfig: task rules, caps, validation messages, JSON round trip."""
+
+from dataclasses import replace
+
+import pytest
+
+from nnplay.config import (
+    CAPS,
+    TASKS,
+    ConfigError,
+    HiddenLayer,
+    PlaygroundConfig,
+    count_params,
+    datasets_for,
+    default_config,
+    is_valid,
+    validate,
+    with_optimizer,
+    with_task,
+    OPTIMIZERS,
+)
+
+
+def test_default_is_tf_playground_default_problem():
+    config = PlaygroundConfig()
+    validate(config)
+    assert (config.task, config.dataset, config.n_samples, config.train_fraction) == ("binary", "circle", 500, 0.5)
+    assert [(layer.units, layer.activation) for layer in config.hidden] == [(4, "tanh"), (2, "tanh")]
+    assert (config.optimizer, config.learning_rate, config.batch_size) == ("sgd", 0.03, 10)
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_every_task_default_is_valid(task):
+    validate(default_config(task))
+
+
+@pytest.mark.parametrize(
+    "task, output_activation, loss, logits",
+    [
+        ("binary", "linear", "BinaryCrossentropy", True),
+        ("multiclass", "linear", "SparseCategoricalCrossentropy", True),
+        ("multilabel", "sigmoid", "BinaryCrossentropy", False),
+        ("regression", "linear", "MeanSquaredError", False),
+        ("regression_nonneg", "relu", "MeanSquaredError", False),
+    ],
+)
+def test_task_sets_output_and_loss(task, output_activation, loss, logits):
+    config = with_task(PlaygroundConfig(), task)
+    assert config.output_activation == output_activation
+    assert config.rule.loss == loss
+    assert config.uses_logits is logits
+
+
+def test_probabilities_output_uses_the_task_activation():
+    assert replace(default_config("multiclass"), from_logits=False).output_activation == "softmax"
+    assert replace(default_config("binary"), from_logits=False).output_activation == "sigmoid"
+
+
+def test_from_logits_cannot_reach_tasks_without_logits():
+    # A stray from_logits=True on regression changes nothing: the task decides.
+    config = replace(default_config("regression"), from_logits=True)
+    assert config.output_activation == "linear" and not config.uses_logits
+
+
+def test_switching_task_switches_dataset_list():
+    config = with_task(PlaygroundConfig(), "multiclass")
+    assert config.dataset in datasets_for("multiclass")
+    back = with_task(config, "binary")
+    assert back.dataset in datasets_for("binary") and back.from_logits
+
+
+def test_switching_to_regression_keeps_a_valid_config():
+    for task in TASKS:
+        validate(with_task(replace(PlaygroundConfig(), dataset="mnist"), task))
+
+
+def test_errors_name_field_value_and_range():
+    with pytest.raises(ConfigError) as err:
+        validate(replace(PlaygroundConfig(), learning_rate=50.0, epochs=0))
+    text = str(err.value)
+    assert "learning_rate = 50.0" in text and "1e-06 to 10" in text
+    assert "epochs = 0" in text and "1 to 2000" in text
+    assert {name for name, _, _ in err.value.problems} == {"learning_rate", "epochs"}
+
+
+def test_layer_caps():
+    too_many = tuple(HiddenLayer(2, "relu") for _ in range(CAPS["hidden_layers"][1] + 1))
+    with pytest.raises(ConfigError, match="hidden"):
+        validate(replace(PlaygroundConfig(), hidden=too_many))
+    with pytest.raises(ConfigError, match=r"hidden\[0\].units = 9999"):
+        validate(replace(PlaygroundConfig(), hidden=(HiddenLayer(9999, "relu"),)))
+    with pytest.raises(ConfigError, match=r"hidden\[0\].activation = 'softmax'"):
+        validate(replace(PlaygroundConfig(), hidden=(HiddenLayer(4, "softmax"),)))
+
+
+def test_total_parameter_cap():
+    big = replace(default_config("multiclass"), dataset="mnist", hidden=(HiddenLayer(256, "relu"),) * 6)
+    assert count_params(big) > CAPS["total_params"][1]
+    with pytest.raises(ConfigError, match="total_params"):
+        validate(big)
+
+
+def test_count_params_matches_course_network():
+    config = replace(default_config("multiclass"), dataset="mnist",
+                     hidden=(HiddenLayer(25, "relu"), HiddenLayer(15, "relu")))
+    assert count_params(config) == 785 * 25 + 26 * 15 + 16 * 10  # 20,175 + 390 + 160
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"dataset": "blobs"},  # not a binary dataset
+        {"n_samples": 5},
+        {"noise": float("nan")},
+        {"train_fraction": 1.0},
+        {"features": ()},
+        {"features": ("x1", "x1")},
+        {"features": ("cosx1",)},
+        {"digits": (3, 3)},
+        {"optimizer": "lbfgs"},
+        {"momentum": 1.5},
+        {"batch_size": -1},
+        {"regularization": "dropout"},
+        {"seed": -1},
+        {"epochs": True},
+    ],
+)
+def test_invalid_values_are_refused(change):
+    assert not is_valid(replace(PlaygroundConfig(), **change))
+
+
+def test_csv_needs_a_target():
+    config = replace(PlaygroundConfig(), dataset="csv")
+    with pytest.raises(ConfigError, match="csv_targets"):
+        validate(config)
+    validate(replace(config, csv_targets=("label",)))
+
+
+def test_json_round_trip():
+    config = replace(default_config("multilabel"), hidden=(HiddenLayer(8, "relu"),), reg_rate=0.01, regularization="l2")
+    assert PlaygroundConfig.from_dict(config.to_dict()) == config
+
+
+def test_from_dict_rejects_unknown_and_bad_fields():
+    with pytest.raises(ConfigError, match="bogus"):
+        PlaygroundConfig.from_dict({"bogus": 1})
+    with pytest.raises(ConfigError, match="learning_rate"):
+        PlaygroundConfig.from_dict({"learning_rate": -1})
+    with pytest.raises(ConfigError):
+        PlaygroundConfig.from_dict({"hidden": [{"units": "many"}]})
+
+
+def test_with_optimizer_takes_its_usual_learning_rate():
+    config = with_optimizer(PlaygroundConfig(), "adam")
+    assert config.optimizer == "adam" and config.learning_rate == OPTIMIZERS["adam"].default_lr

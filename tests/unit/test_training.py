@@ -1,0 +1,146 @@
+"""The trainer: learns, is reproducible, continues, stops, and survives divergence."""
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnplay.config import TASKS, HiddenLayer, PlaygroundConfig, default_config
+from nnplay.datasets import load_dataset
+from nnplay.metrics import evaluate
+from nnplay.model import to_probabilities
+from nnplay.training import EPOCH_METRICS, Trainer
+
+SMALL = dict(n_samples=200, epochs=5)
+
+
+def trainer_for(config):
+    return Trainer(config, load_dataset(config))
+
+
+def test_learns_the_circle():
+    trainer = trainer_for(replace(PlaygroundConfig(), epochs=150))
+    result = trainer.run_to_end()
+    assert result.status == "finished" and result.epochs_run == 150
+    assert trainer.history.test_metrics["accuracy"][-1] > 0.9
+    assert trainer.history.train_loss[-1] < trainer.history.train_loss[0] / 2
+
+
+def test_snapshots_report_progress():
+    trainer = trainer_for(replace(PlaygroundConfig(), **SMALL))
+    snapshots = list(trainer.run(40))
+    assert snapshots[-1].epoch == 40 and snapshots[-1].fraction_done == 1.0
+    assert [s.epoch for s in snapshots] == sorted({s.epoch for s in snapshots})
+    assert all(s.elapsed >= 0 and np.isfinite(s.test_loss) for s in snapshots)
+    assert set(snapshots[-1].test_metrics) == {"accuracy"}
+    assert len(trainer.history) == 40 and trainer.history.epoch == list(range(1, 41))
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_every_task_trains(task):
+    config = replace(default_config(task), **SMALL)
+    trainer = trainer_for(config)
+    assert trainer.run_to_end().status == "finished"
+    assert set(trainer.history.test_metrics) == set(EPOCH_METRICS[task])
+    assert all(np.isfinite(trainer.history.train_loss))
+
+
+def test_same_config_same_curve():
+    config = replace(PlaygroundConfig(), **SMALL)
+    first, second = trainer_for(config), trainer_for(config)
+    first.run_to_end(30)
+    second.run_to_end(30)
+    assert first.history.train_loss == second.history.train_loss
+    assert first.history.test_loss == second.history.test_loss
+    other = trainer_for(replace(config, seed=1))
+    other.run_to_end(30)
+    assert other.history.train_loss != first.history.train_loss
+
+
+def test_same_curve_while_other_sessions_train_at_the_same_time():
+    config = replace(PlaygroundConfig(), **SMALL)
+    alone = trainer_for(config)
+    alone.run_to_end(30)
+    noisy = replace(config, seed=99, learning_rate=0.1)
+    trainers = [trainer_for(config), trainer_for(config), trainer_for(noisy)]
+    threads = [threading.Thread(target=t.run_to_end, args=(30,)) for t in trainers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert trainers[0].history.train_loss == alone.history.train_loss
+    assert trainers[1].history.train_loss == alone.history.train_loss
+
+
+def test_continue_equals_one_long_run():
+    config = replace(PlaygroundConfig(), **SMALL)
+    split = trainer_for(config)
+    split.run_to_end(20)
+    split.run_to_end(1)  # one step
+    split.run_to_end(19)
+    straight = trainer_for(config)
+    straight.run_to_end(40)
+    assert split.epoch == 40
+    assert split.history.train_loss == straight.history.train_loss
+
+
+def test_stop_keeps_weights_and_history():
+    trainer = trainer_for(replace(PlaygroundConfig(), **SMALL))
+    for snapshot in trainer.run(500):
+        break  # the caller stops at the first snapshot
+    assert trainer.epoch == snapshot.epoch == len(trainer.history) < 500
+    assert trainer.last_result.status == "stopped"
+    weights = [w.copy() for w in trainer.model.get_weights()]
+    assert all(np.isfinite(w).all() for w in weights)
+    trainer.run_to_end(3)  # and it can go on from there
+    assert trainer.epoch == snapshot.epoch + 3
+
+
+def test_full_batch_is_one_step_per_epoch():
+    trainer = trainer_for(replace(PlaygroundConfig(), batch_size=0, **SMALL))
+    trainer.run_to_end(7)
+    assert int(trainer.optimizer.iterations) == 7
+
+
+def test_batches_per_epoch_include_the_remainder():
+    config = replace(PlaygroundConfig(), n_samples=200, batch_size=30)  # 100 train → 3 full + 1 partial
+    trainer = trainer_for(config)
+    trainer.run_to_end(2)
+    assert int(trainer.optimizer.iterations) == 8
+
+
+def test_divergence_names_the_epoch_and_keeps_a_finite_model():
+    config = replace(default_config("regression"), n_samples=200, optimizer="sgd", learning_rate=10.0,
+                     hidden=(HiddenLayer(8, "relu"),), batch_size=0)
+    trainer = trainer_for(config)
+    result = trainer.run_to_end(500)
+    assert result.status == "diverged"
+    assert result.diverged_epoch is not None and f"epoch {result.diverged_epoch}" in result.message
+    assert "smaller" in result.message
+    assert all(np.isfinite(w).all() for w in trainer.model.get_weights())
+    assert all(np.isfinite(trainer.history.train_loss))
+    assert trainer.epoch == len(trainer.history) < result.diverged_epoch
+
+
+def test_time_budget_ends_the_run_and_keeps_the_model():
+    trainer = trainer_for(replace(PlaygroundConfig(), **SMALL))
+    result = trainer.run_to_end(2_000, max_seconds=0.0)
+    assert result.status == "time_budget" and "kept" in result.message
+    assert 0 < trainer.epoch < 2_000 and len(trainer.history) == trainer.epoch
+
+
+def test_l2_penalty_trains():
+    trainer = trainer_for(replace(PlaygroundConfig(), regularization="l2", reg_rate=0.01, **SMALL))
+    assert trainer.run_to_end().status == "finished"
+
+
+def test_final_metrics_from_the_trained_model():
+    config = replace(default_config("multiclass"), n_samples=300)
+    data = load_dataset(config)
+    trainer = Trainer(config, data)
+    trainer.run_to_end(30)
+    probabilities = to_probabilities(config, trainer.predict(data.x_test))
+    evaluation = evaluate(config, probabilities, data.y_test, data.class_names)
+    assert evaluation.confusion.sum() == len(data.y_test)
+    assert evaluation.headline["accuracy"] == pytest.approx(trainer.history.test_metrics["accuracy"][-1], abs=1e-6)
