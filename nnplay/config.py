@@ -336,7 +336,8 @@ def with_task(config: PlaygroundConfig, task: str) -> PlaygroundConfig:
         dataset=dataset,
         features=features,
         from_logits=TASKS[task].logits_allowed,
-        csv_targets=() if dataset != "csv" else config.csv_targets,
+        # Only multi-label takes several target columns.
+        csv_targets=() if dataset != "csv" else config.csv_targets[: None if task == "multilabel" else 1],
     )
 
 
@@ -377,6 +378,9 @@ def n_outputs(config: PlaygroundConfig, n_classes: int | None = None) -> int:
         return n_classes
     if config.dataset == "mnist":
         return 10 if config.task == "multiclass" else len(MNIST_ATTRIBUTES)
+    if config.dataset == "csv" and config.task == "multilabel":
+        return len(config.csv_targets)
+    # Toy data; for a CSV's classes this is a stand-in until the file is read (see check_fits_data).
     return config.n_classes
 
 
@@ -436,7 +440,7 @@ def validate(config: PlaygroundConfig) -> None:
     need(isinstance(config.digits, tuple) and len(config.digits) == 2
          and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in config.digits)
          and config.digits[0] != config.digits[1], "digits", config.digits, "two different digits 0-9")
-    need(isinstance(config.csv_targets, tuple) and all(isinstance(c, str) and 0 < len(c) <= 100 for c in config.csv_targets)
+    need(isinstance(config.csv_targets, tuple) and all(_is_column_name(c) for c in config.csv_targets)
          and len(config.csv_targets) <= 10, "csv_targets", config.csv_targets, "up to 10 column names")
     if config.dataset == "csv" and task_ok:
         need(len(config.csv_targets) >= 1, "csv_targets", config.csv_targets, "at least one target column for CSV data")
@@ -478,6 +482,25 @@ def validate(config: PlaygroundConfig) -> None:
         need(params <= high, "total_params", params, f"at most {high:,} weights and biases")
     if problems:
         raise ConfigError(problems)
+
+
+def _is_column_name(name: Any) -> bool:
+    if not isinstance(name, str) or not 0 < len(name) <= 100:
+        return False
+    try:
+        name.encode("utf-8")  # it must fit in a link
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_fits_data(config: PlaygroundConfig, inputs: int, outputs: int) -> None:
+    """The parameter cap once the data is known (a CSV's columns and classes)."""
+    params = count_params(config, inputs, outputs)
+    high = CAPS["total_params"][1]
+    if params > high:
+        raise ConfigError([("total_params", params, f"at most {high:,} weights and biases "
+                            f"(this data has {inputs} inputs and {outputs} outputs)")])
 
 
 def is_valid(config: PlaygroundConfig) -> bool:

@@ -23,7 +23,7 @@ from typing import Iterator
 import numpy as np
 import tensorflow as tf
 
-from nnplay.config import PlaygroundConfig
+from nnplay.config import PlaygroundConfig, check_fits_data
 from nnplay.datasets import Dataset
 from nnplay.model import build_loss, build_model, build_optimizer
 
@@ -107,6 +107,7 @@ class Trainer:
         self.data = data
         self.snapshot_interval = snapshot_interval
         outputs = data.n_classes if config.task in ("multiclass", "multilabel") else 1
+        check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
         self.model = build_model(config, inputs=data.n_features, outputs=outputs)
         self.optimizer = build_optimizer(config)
         self.loss_fn = build_loss(config)

@@ -153,3 +153,24 @@ def test_from_dict_rejects_unknown_and_bad_fields():
 def test_with_optimizer_takes_its_usual_learning_rate():
     config = with_optimizer(PlaygroundConfig(), "adam")
     assert config.optimizer == "adam" and config.learning_rate == OPTIMIZERS["adam"].default_lr
+
+
+def test_switching_a_multilabel_csv_to_regression_keeps_one_target():
+    config = replace(default_config("multilabel"), dataset="csv", csv_targets=("a", "b"))
+    validate(config)
+    regression = with_task(config, "regression")
+    assert regression.csv_targets == ("a",)
+    validate(regression)
+
+
+def test_csv_column_names_must_fit_in_a_link():
+    assert not is_valid(replace(PlaygroundConfig(), dataset="csv", csv_targets=("bad\ud800",)))
+
+
+def test_data_can_push_a_csv_config_over_the_parameter_cap():
+    from nnplay.config import check_fits_data
+
+    config = replace(PlaygroundConfig(), dataset="csv", csv_targets=("y",), hidden=(HiddenLayer(256, "relu"),) * 5)
+    check_fits_data(config, 2, 1)
+    with pytest.raises(ConfigError, match="100 inputs"):
+        check_fits_data(replace(config, hidden=(HiddenLayer(256, "relu"),) * 6), 100, 1)
