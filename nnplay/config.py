@@ -317,6 +317,15 @@ class PlaygroundConfig:
         return config
 
 
+# The fields that decide the data (a dataset cache keys on these alone).
+DATA_FIELDS = ("task", "dataset", "n_samples", "noise", "train_fraction", "features", "n_classes", "digits",
+               "csv_targets", "data_seed")
+
+
+def data_part(config: PlaygroundConfig) -> tuple:
+    return tuple(getattr(config, name) for name in DATA_FIELDS)
+
+
 def default_config(task: str = "binary") -> PlaygroundConfig:
     """The starting point for a task (TF Playground's default for binary)."""
     if task == "binary":

@@ -804,6 +804,11 @@ def _check_targets(task: str, targets: tuple[str, ...], columns: list[str]) -> N
                         f"the limit is {CSV_MAX_FEATURES}.")
 
 
+def csv_columns(csv_bytes: bytes) -> list[str]:
+    """The header's column names, for choosing targets; DataError if the file cannot be read."""
+    return _header(_read_cells(_decode_csv(csv_bytes)))
+
+
 def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | list[str],
               train_fraction: float = 0.5, seed: int = 0) -> Dataset:
     """A learner's CSV → Dataset, or a DataError saying what is wrong and where.
