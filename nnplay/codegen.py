@@ -31,7 +31,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
 from nnplay import datasets
-from nnplay.config import DATASET_LABELS, MNIST_ATTRIBUTES, OPTIMIZERS, TASKS, PlaygroundConfig
+from nnplay.config import DATASET_LABELS, MNIST_ATTRIBUTES, OPTIMIZERS, TASKS, PlaygroundConfig, n_inputs, n_outputs
 
 __all__ = ["ExportOptions", "to_keras_script"]
 
@@ -249,7 +249,7 @@ def _csv_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[st
     lines = [
         _heading("Data: your own CSV file"),
         _comment("The first line holds the column names; every column except the target(s) is a "
-                 "numeric input."),
+                 "numeric input. For a ';' or tab-separated file add sep=';' or sep='\\t'."),
         f"data = pd.read_csv({_lit(options.csv_path)})",
         f"targets = {_lit(targets)}",
         "features = [column for column in data.columns if column not in targets]",
@@ -288,8 +288,6 @@ def _csv_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[st
 
 def _shape_expressions(config: PlaygroundConfig, options: ExportOptions) -> tuple[str, str]:
     """The input width and output units as code: literals when known, else counted from the data."""
-    from nnplay.config import n_inputs, n_outputs
-
     if config.dataset != "csv":
         return _lit(n_inputs(config)), _lit(n_outputs(config))
     inputs = _lit(options.n_inputs) if options.n_inputs else "len(features)"
@@ -320,7 +318,10 @@ def _metrics(config: PlaygroundConfig) -> tuple[list[str], str]:
 
 def _output_comment(config: PlaygroundConfig, outputs: str) -> str:
     rule = config.rule
-    units = f"{outputs} unit" + ("" if outputs == "1" else "s")
+    if outputs.isdigit():
+        units = f"{outputs} unit" + ("" if outputs == "1" else "s")
+    else:
+        units = "one unit per class"  # counted from the CSV
     if config.uses_logits:
         squash = "softmax" if config.task == "multiclass" else "sigmoid"
         return (f"Output layer: {units}, linear: it outputs logits z, and the loss applies the "
@@ -390,9 +391,9 @@ def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
         batch = "len(x_train)"
     else:
         batch = _lit(config.batch_size)
+        lines.append(_comment("fit shuffles the batches in its own order, so the loss curve is close to "
+                              "nnplay's, not identical."))
     lines += [
-        _comment("fit shuffles the batches in its own order, so the loss curve is close to nnplay's, "
-                 "not identical."),
         _call("history = model.fit", ["x_train", "y_train", f"batch_size={batch}", f"epochs={_lit(epochs)}",
                                       "validation_data=(x_test, y_test)"]),
         "model.evaluate(x_test, y_test)",
