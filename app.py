@@ -2,13 +2,42 @@
 
 import streamlit as st
 
+from nnplay.urlstate import encode, parse_shared_link
+
 st.set_page_config(page_title="nnplay — neural-network playground", page_icon="🧠", layout="wide")
+
+PAGES = [
+    ("pages/1_Playground.py", "🧪 Playground",
+     "Pick a task, stack layers, choose an optimizer, and watch the loss and the decision boundary move live. "
+     "Export the Keras code; share the setup as a link."),
+]
 
 st.title("nnplay")
 st.markdown(
     "A neural-network playground with **real TensorFlow/Keras** underneath. Pick a task "
     "(binary, multiclass, multi-label or regression) and see which output layer and loss it "
-    "implies, stack hidden layers, choose an optimizer, train on MNIST or 2-D toy data or your "
+    "implies, stack hidden layers, choose an optimizer, train on MNIST, 2-D toy data or your "
     "own CSV, watch it learn live — and share the whole setup as a link."
 )
-st.info("The pages are on their way: this home page lists them as they land.")
+
+columns = st.columns(max(len(PAGES), 3))
+for column, (path, title, text) in zip(columns, PAGES):
+    with column.container(border=True):
+        st.page_link(path, label=title)
+        st.caption(text)
+
+st.subheader("Open a shared link")
+link = st.text_input(
+    "Paste an nnplay link — or a TensorFlow Playground link (playground.tensorflow.org/#…)",
+    placeholder="https://…/Playground?v=1&task=binary&…",
+)
+if link:
+    config, warnings = parse_shared_link(link)
+    if warnings:
+        st.warning("Opened the nearest nnplay setup. What could not be carried over:\n\n"
+                   + "\n".join(f"- {warning}" for warning in warnings))
+    else:
+        st.success("Link read.")
+    if st.button("Open in the Playground", type="primary"):
+        st.session_state.pop("config", None)  # the Playground reads the new link on its next run
+        st.switch_page("pages/1_Playground.py", query_params=encode(config))

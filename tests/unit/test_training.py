@@ -144,3 +144,42 @@ def test_final_metrics_from_the_trained_model():
     evaluation = evaluate(config, probabilities, data.y_test, data.class_names)
     assert evaluation.confusion.sum() == len(data.y_test)
     assert evaluation.headline["accuracy"] == pytest.approx(trainer.history.test_metrics["accuracy"][-1], abs=1e-6)
+
+
+# ---------------------------------------------------------------- validity ⇒ it trains
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from tests.unit.test_urlstate import valid_configs  # noqa: E402
+from nnplay.config import is_toy  # noqa: E402
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(valid_configs().filter(lambda c: is_toy(c.dataset)))
+def test_any_valid_toy_config_builds_and_trains(config):
+    config = replace(config, n_samples=min(config.n_samples, 200))
+    trainer = trainer_for(config)
+    result = trainer.run_to_end(2)
+    assert result.status in ("finished", "diverged")
+    assert trainer.epoch == len(trainer.history)
+
+
+def test_course_network_learns_real_mnist():
+    import os
+
+    from tests.conftest import SHARED_MNIST
+    from nnplay.datasets import clear_mnist_cache
+
+    if not SHARED_MNIST.is_dir():
+        pytest.skip(f"real MNIST test set not found at {SHARED_MNIST}")
+    os.environ["NNPLAY_MNIST_DIR"] = str(SHARED_MNIST)
+    clear_mnist_cache()
+    try:
+        config = replace(default_config("multiclass"), dataset="mnist", n_samples=4000, train_fraction=0.75,
+                         hidden=(HiddenLayer(25, "relu"), HiddenLayer(15, "relu")), optimizer="adam",
+                         learning_rate=1e-3, batch_size=32)
+        trainer = trainer_for(config)
+        trainer.run_to_end(5)
+        assert trainer.history.test_metrics["accuracy"][-1] > 0.8
+    finally:
+        del os.environ["NNPLAY_MNIST_DIR"]
+        clear_mnist_cache()

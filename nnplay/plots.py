@@ -1,0 +1,592 @@
+"""Plotly figure builders: pure functions `data → go.Figure`, one look for every page.
+
+Colours follow TF Playground: orange = class 0 / negative, blue = class 1 /
+positive, on a light neutral in between; K classes take a qualitative palette
+that starts with the same orange and blue. Figures use an explicit minimal
+layout (white, light grid, no template object): building a plotly template per
+figure costs ~25 ms, the whole boundary figure costs less than that.
+
+The figures are rebuilt several times a second while a model trains, so the
+builders avoid what plotly makes slow: many traces (network links are grouped
+into a few traces by sign and width level) and per-item layout objects (the
+neuron thumbnails are small PNG data URIs).
+
+No TensorFlow here: PlaneView and the surface helpers of nnplay.grid are numpy.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from nnplay.config import FEATURES, PlaygroundConfig
+from nnplay.grid import INPUT_RANGE, PlaneView, is_regression, surface
+
+# ---------------------------------------------------------------- palette
+ORANGE = "#f59322"  # class 0 / negative (TF Playground)
+BLUE = "#0877bd"  # class 1 / positive
+NEUTRAL = "#e8eaeb"
+INK = "#37474f"
+GRID = "#eceff1"
+CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+RUN_COLORS = ("#263238", "#8e44ad", "#16a085", "#c0392b", "#2980b9", "#d35400", "#7f8c8d")
+DIVERGING = [[0.0, ORANGE], [0.5, NEUTRAL], [1.0, BLUE]]
+BACKGROUND_STRENGTH = 0.6  # the plane behind the points is this much of the full colour
+CONFUSION_SCALE = [[0.0, "#f7fbff"], [1.0, "#08519c"]]
+FONT = dict(family="Inter, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color=INK)
+PLANE_HEIGHT = 440
+MAX_NODES = 10  # per network column; wider layers show MAX_NODES - 1 nodes and "… +N"
+LINK_LEVELS = 8  # link widths are drawn in this many levels per sign (one trace each)
+RATE_METRICS = {"accuracy", "label_accuracy", "exact_match"}
+METRIC_LABELS = {"accuracy": "accuracy", "label_accuracy": "label accuracy", "exact_match": "exact match",
+                 "mae": "mean absolute error", "r2": "R²"}
+
+
+def class_color(k: int) -> str:
+    return CLASS_COLORS[int(k) % len(CLASS_COLORS)]
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float32)
+
+
+def _blend(color: str, strength: float) -> str:
+    """`color` mixed with white: strength 1 = the colour, 0 = white."""
+    r, g, b = (255 + (_rgb(color) - 255) * strength).round().astype(int)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _diverging_lut(strength: float = 1.0) -> np.ndarray:
+    """(256, 3) uint8: orange → neutral → blue."""
+    t = np.linspace(-1, 1, 256)
+    stops = [_rgb(_blend(c, strength)) for c in (ORANGE, NEUTRAL, BLUE)]
+    channels = [np.interp(t, [-1, 0, 1], [s[i] for s in stops]) for i in range(3)]
+    return np.stack(channels, axis=1).round().astype(np.uint8)
+
+
+_LUT = _diverging_lut()
+BACKGROUND_SCALE = [[0.0, _blend(ORANGE, BACKGROUND_STRENGTH)], [0.5, NEUTRAL], [1.0, _blend(BLUE, BACKGROUND_STRENGTH)]]
+
+
+def colorize(values: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """(h, w) values → (h, w, 3) uint8 on the diverging palette; ±scale are the ends
+    (default: max(1, max |value|), so tanh stays on its [-1, 1] and relu is not clipped)."""
+    if scale is None:
+        scale = max(1.0, float(np.abs(values).max(initial=0.0)))
+    index = np.clip((values / scale + 1) * 127.5, 0, 255).astype(np.uint8)
+    return _LUT[index]
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """(h, w, 3) RGB or (h, w, 4) RGBA uint8 → a PNG data URI (rows top to bottom)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb, dtype=np.uint8)).save(buffer, format="PNG", compress_level=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# ---------------------------------------------------------------- layout
+def _axis(title: str | None = None, **extra) -> dict:
+    axis = dict(showgrid=True, gridcolor=GRID, zeroline=False, showline=True, linecolor="#cfd8dc",
+                ticks="outside", tickcolor="#cfd8dc", ticklen=4, automargin=True,
+                title=dict(text=title) if title else None)
+    axis.update(extra)
+    return axis
+
+
+def _layout(height: int = 320, **extra) -> dict:
+    layout = dict(template="none", paper_bgcolor="white", plot_bgcolor="white", font=FONT, height=height,
+                  margin=dict(l=50, r=16, t=36, b=44), hovermode="closest",
+                  hoverlabel=dict(bgcolor="white", font=dict(color=INK)),
+                  legend=dict(orientation="h", x=0, y=1.01, xanchor="left", yanchor="bottom",
+                              bgcolor="rgba(255,255,255,0)", font=dict(size=11)))
+    layout.update(extra)
+    return layout
+
+
+def _hidden_axis(**extra) -> dict:
+    return dict(visible=False, showgrid=False, zeroline=False, **extra)
+
+
+def _plane_layout(data, **extra) -> dict:
+    low, high = INPUT_RANGE
+    names = [FEATURES.get(n, n) for n in ("x1", "x2")]
+    return _layout(height=PLANE_HEIGHT, margin=dict(l=44, r=16, t=36, b=40),
+                   xaxis=_axis(names[0], range=[low, high], constrain="domain", showgrid=False, ticks=""),
+                   yaxis=_axis(names[1], range=[low, high], scaleanchor="x", scaleratio=1, constrain="domain",
+                               showgrid=False, ticks=""),
+                   **extra)
+
+
+# ---------------------------------------------------------------- the data on the plane
+def _classes_of(data, task: str, split: str, label_index: int) -> np.ndarray:
+    y = data.y_train if split == "train" else data.y_test
+    return y[:, label_index].astype(int) if task == "multilabel" else y.astype(int)
+
+
+def _class_names(data, task: str, label_index: int) -> list[str]:
+    if task == "multilabel":
+        label = data.class_names[label_index] if data.class_names else f"label {label_index}"
+        return [f"not {label}", label]
+    return list(data.class_names) or [str(k) for k in range(int(data.y_train.max()) + 1)]
+
+
+def _regression_limit(data) -> float:
+    return max(float(np.abs(np.concatenate([data.y_train, data.y_test])).max(initial=0.0)), 1e-6)
+
+
+def _marker(color, split: str, **extra) -> dict:
+    """Train points filled with a white rim; test points hollow rings (TF Playground outlines them)."""
+    if split == "train":
+        marker = dict(size=7, color=color, line=dict(color="white", width=1))
+    else:
+        marker = dict(size=7, color="white", line=dict(color=color, width=2))
+    marker.update(extra)
+    return marker
+
+
+def point_traces(data, task: str, show_test: bool = True, label_index: int = 0) -> list[dict]:
+    """The toy points as scatter traces: per class (classification) or coloured by target (regression)."""
+    if data.points_train is None:
+        raise ValueError("Only 2-D toy data can be drawn on the plane.")
+    splits = [("train", data.points_train)] + ([("test", data.points_test)] if show_test else [])
+    traces = []
+    if is_regression(task):
+        limit = _regression_limit(data)
+        for split, points in splits:
+            y = data.y_train if split == "train" else data.y_test
+            # Filled by value; a grey rim (train) or a dark one (test, as TF Playground), since
+            # values near 0 are as pale as the background around them.
+            rim = dict(color="#b0bec5", width=0.8) if split == "train" else dict(color="#546e7a", width=1.2)
+            marker = dict(size=7, color=y, colorscale=DIVERGING, cmin=-limit, cmax=limit, line=rim)
+            traces.append(dict(type="scatter", x=points[:, 0], y=points[:, 1], mode="markers", name=split, marker=marker,
+                                     customdata=y, hovertemplate=f"y = %{{customdata:.3f}}<extra>{split}</extra>"))
+        return traces
+    names = _class_names(data, task, label_index)
+    for split, points in splits:
+        classes = _classes_of(data, task, split, label_index)
+        for k, name in enumerate(names):
+            chosen = classes == k
+            traces.append(dict(type="scatter", 
+                x=points[chosen, 0], y=points[chosen, 1], mode="markers", name=name, legendgroup=name,
+                showlegend=split == "train", marker=_marker(class_color(k), split),
+                hovertemplate=f"%{{x:.2f}}, %{{y:.2f}}<extra>{name} · {split}</extra>"))
+    if show_test:  # one legend entry explaining the rings
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="test points",
+                                 marker=_marker("#90a4ae", "test"), hoverinfo="skip"))
+    return traces
+
+
+def data_figure(data, task: str, show_test: bool = True, label_index: int = 0) -> go.Figure:
+    """The toy data on the input plane: train filled, test as rings, coloured by class / label / target."""
+    return go.Figure(point_traces(data, task, show_test, label_index), _plane_layout(data))
+
+
+# ---------------------------------------------------------------- decision boundary
+def _multiclass_image(view: PlaneView, classes: np.ndarray, confidence: np.ndarray) -> dict:
+    """Each cell in its argmax class's colour, blended with white by confidence (1/K → white)."""
+    k = max(view.output.shape[-1], 2)
+    palette = np.stack([_rgb(class_color(j)) for j in range(k)])
+    strength = np.clip((confidence - 1 / k) / (1 - 1 / k), 0, 1)[..., None] * BACKGROUND_STRENGTH
+    rgb = (255 + (palette[classes] - 255) * strength).round().astype(np.uint8)
+    step = float(view.xs[1] - view.xs[0])
+    # An image trace puts row 0 at y0 and goes on by dy: on our upward y axis, rows = ys from the bottom.
+    return dict(type="image", source=png_data_uri(rgb), x0=float(view.xs[0]) - step / 2, dx=step,
+                    y0=float(view.ys[0]) - step / 2, dy=step, hoverinfo="skip", name="boundary")
+
+
+def background_trace(view: PlaneView, data, task: str, discretize: bool = False, label_index: int = 0):
+    """The plane's picture of the model for the task: a heatmap (an RGB image for multiclass)."""
+    s = surface(view, task, label_index, discretize)
+    if task == "multiclass":
+        return _multiclass_image(view, s.classes, s.value)
+    colorbar = dict(thickness=10, len=0.6, outlinewidth=0, tickfont=dict(size=10))
+    if is_regression(task):
+        limit = _regression_limit(data)
+        return dict(type="heatmap", z=s.value, x=view.xs, y=view.ys, zmin=-limit, zmax=limit, colorscale=BACKGROUND_SCALE,
+                          zsmooth=False if discretize else "best",
+                          colorbar=dict(title=dict(text="ŷ"), **colorbar), name="prediction",
+                          hovertemplate="ŷ = %{z:.3f}<extra></extra>")
+    title = "P(1)" if task == "binary" else f"P({_class_names(data, task, label_index)[1]})"
+    return dict(type="heatmap", z=s.value, x=view.xs, y=view.ys, zmin=0, zmax=1, colorscale=BACKGROUND_SCALE,
+                      zsmooth=False if discretize else "best",
+                      colorbar=dict(title=dict(text=title), tickvals=[0, 0.5, 1], **colorbar), name=title,
+                      hovertemplate=title + " = %{z:.2f}<extra></extra>")
+
+
+def boundary_figure(view: PlaneView, data, task: str, discretize: bool = False, label_index: int = 0,
+                    show_test: bool = True) -> go.Figure:
+    """The model's output over the plane, under the data points."""
+    traces = [background_trace(view, data, task, discretize, label_index)]
+    traces += point_traces(data, task, show_test, label_index)
+    return go.Figure(traces, _plane_layout(data))
+
+
+# ---------------------------------------------------------------- curves
+def _thin(n: int, max_points: int) -> np.ndarray | slice:
+    if n <= max_points:
+        return slice(None)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
+def _curve_traces(epochs, train, test, label: str, color: str, overlay: bool, max_points: int) -> list[dict]:
+    n = min(len(epochs), len(train), len(test))  # a live run may append while we read
+    keep = _thin(n, max_points)
+    epochs, train, test = (np.asarray(v[:n], dtype=float)[keep] for v in (epochs, train, test))
+    prefix = f"{label} · " if label else ""
+    width = 1.5 if overlay else 2.5
+    traces = []
+    for name, values, dash in (("train", train, "dash" if overlay else "solid"), ("test", test, "dot")):
+        traces.append(dict(type="scatter", 
+            x=epochs, y=values, mode="lines", name=prefix + name, legendgroup=label or "current",
+            line=dict(color=color, width=width, dash=dash), opacity=0.75 if overlay else 1.0,
+            hovertemplate=f"epoch %{{x}}: %{{y:.4g}}<extra>{prefix}{name}</extra>"))
+    return traces
+
+
+def _curves_figure(runs, ylabel: str, log_y: bool, rate: bool, max_points: int) -> go.Figure:
+    traces = []
+    for i, (label, epochs, train, test) in enumerate(runs):
+        overlay = i > 0
+        color = RUN_COLORS[i % len(RUN_COLORS)]
+        traces += _curve_traces(epochs, train, test, label, color, overlay, max_points)
+    # Overlays first, so the current run is drawn on top of them.
+    traces = traces[2:] + traces[:2]
+    yaxis = _axis(ylabel, type="log" if log_y else "linear")
+    if rate and not log_y:
+        yaxis["range"] = [0, 1.02]
+    return go.Figure(traces, _layout(height=300, xaxis=_axis("epoch", rangemode="tozero"), yaxis=yaxis))
+
+
+def loss_figure(history, overlays: Sequence[tuple[str, object]] = (), log_y: bool = False,
+                max_points: int = 600) -> go.Figure:
+    """Train (solid) and test (dotted) loss per epoch; `overlays` = [(label, History)] of earlier runs,
+    drawn thinner and dashed. Traces: 2 + 2 * len(overlays), current run last (on top)."""
+    runs = [("", history.epoch, history.train_loss, history.test_loss)]
+    runs += [(label, h.epoch, h.train_loss, h.test_loss) for label, h in overlays]
+    return _curves_figure(runs, "loss", log_y, rate=False, max_points=max_points)
+
+
+def metric_figure(history, name: str, overlays: Sequence[tuple[str, object]] = (), log_y: bool = False,
+                  max_points: int = 600) -> go.Figure:
+    """A tracked metric (accuracy, mae, ...) per epoch, same styling as loss_figure."""
+    def run(label, h):
+        return (label, h.epoch, h.train_metrics.get(name, []), h.test_metrics.get(name, []))
+
+    runs = [run("", history)] + [run(label, h) for label, h in overlays]
+    return _curves_figure(runs, METRIC_LABELS.get(name, name), log_y, rate=name in RATE_METRICS,
+                          max_points=max_points)
+
+
+# ---------------------------------------------------------------- the network
+X_GAP, BOX, THUMB_PX = 2.4, 0.78, 30  # column distance and thumbnail size (row units), thumbnail pixels
+
+
+class _Layout:
+    """Where each column's nodes go. Rows are 1 unit apart, columns X_GAP; the top row is y = (rows-1)/2."""
+
+    def __init__(self, sizes: list[int], max_nodes: int):
+        self.sizes = sizes
+        # (nodes drawn, nodes hidden behind "… +N") per column
+        self.slots = [(n, 0) if n <= max_nodes else (max_nodes - 1, n - (max_nodes - 1)) for n in sizes]
+        self.rows = max(drawn + (1 if hidden else 0) for drawn, hidden in self.slots)
+        self.x = [i * X_GAP for i in range(len(sizes))]
+
+    def drawn(self, column: int) -> int:
+        return self.slots[column][0]
+
+    def y(self, column: int) -> np.ndarray:
+        drawn, hidden = self.slots[column]
+        total = drawn + (1 if hidden else 0)
+        return (total - 1) / 2 - np.arange(total, dtype=float)  # top to bottom, centred
+
+
+def _default_names(config: PlaygroundConfig, n_in: int, n_out: int, input_names, output_names):
+    if input_names is None:
+        if config.is_toy and len(config.features) == n_in:
+            input_names = config.features
+        else:
+            input_names = [f"pixel {i + 1}" if config.dataset == "mnist" else f"x{i + 1}" for i in range(n_in)]
+    input_names = [FEATURES.get(name, name) for name in input_names]  # "x1sq" → "x₁²"
+    if output_names is None:
+        output_names = ["ŷ"] if n_out == 1 else [f"ŷ{k + 1}" for k in range(n_out)]
+    return list(input_names), list(output_names)
+
+
+def _thumbnail_values(view: PlaneView, column: int, n_columns: int) -> np.ndarray:
+    """(res, res, nodes) of a column: the input features, a hidden layer, or the output."""
+    if column == 0:
+        return view.inputs
+    if column == n_columns - 1:
+        # Probabilities in [0, 1] drawn like activations: 0.5 is neutral.
+        return view.output if is_regression(view.task) else 2 * view.output - 1
+    return view.neurons[column - 1]
+
+
+def _thumbnail_sheets(view: PlaneView, geometry: _Layout) -> tuple[list[dict], list[tuple[int, int]]]:
+    """Every node's heatmap at its place, as one PNG layout image per column (one per neuron would
+    cost plotly's validation ~0.3 ms apiece; one for the whole figure would mostly encode blank space).
+    Returns the layout images and the (column, node) of each thumbnail drawn."""
+    ppu = THUMB_PX / BOX  # pixels per unit
+    step = max(1, int(np.ceil(view.resolution / THUMB_PX)))
+    images, drawn = [], []
+    n_columns = len(geometry.sizes)
+    for column in range(n_columns):
+        if geometry.slots[column][1]:  # a capped column: no thumbnails
+            continue
+        ys = geometry.y(column)
+        top_y = ys[0] + BOX / 2
+        height = int(round((ys[0] - ys[-1] + BOX) * ppu))
+        sheet = np.full((height, THUMB_PX, 3), 255, np.uint8)  # white between thumbnails: no link passes there
+        values = _thumbnail_values(view, column, n_columns)[::step, ::step]
+        for i, yc in enumerate(ys):
+            # A picture's rows go downwards; the plane's ys go upwards.
+            rgb = _resize_nearest(colorize(values[::-1, :, i]), THUMB_PX)
+            top = min(int(round((top_y - yc - BOX / 2) * ppu)), height - THUMB_PX)
+            sheet[top:top + THUMB_PX] = rgb
+            drawn.append((column, i))
+        images.append(dict(source=png_data_uri(sheet), xref="x", yref="y", x=geometry.x[column] - BOX / 2,
+                           y=top_y, sizex=BOX, sizey=height / ppu, xanchor="left", yanchor="top",
+                           sizing="stretch", layer="above", name=f"thumbnails {column}"))
+    return images, drawn
+
+
+def _resize_nearest(rgb: np.ndarray, size: int) -> np.ndarray:
+    """Nearest-neighbour resize of a small (h, w, 3) picture to (size, size, 3)."""
+    h, w = rgb.shape[:2]
+    if h == size and w == size:
+        return rgb
+    rows = (np.arange(size) * h // size).clip(0, h - 1)
+    cols = (np.arange(size) * w // size).clip(0, w - 1)
+    return rgb[rows][:, cols]
+
+
+def network_figure(config: PlaygroundConfig, weights: Sequence[np.ndarray], view: PlaneView | None = None,
+                   input_names: Sequence[str] | None = None, output_names: Sequence[str] | None = None,
+                   max_nodes: int = MAX_NODES) -> go.Figure:
+    """The network: input nodes, hidden neurons, output node(s), and the links between them.
+
+    weights = model.get_weights() (kernel, bias pairs). A link is blue for a positive and
+    orange for a negative weight, its width ∝ |weight| (relative to the largest drawn link).
+    With a PlaneView (2-D data) every node shows its activation over the input plane, as a
+    small heatmap (one layout image per column, see `_thumbnail_sheets`). Without one,
+    a node's colour is its bias. Columns wider than `max_nodes` show their first nodes and
+    "… +N", and no heatmaps. `layout.meta` tells what was drawn (nodes, links, thumbnails).
+    """
+    kernels, biases = list(weights[0::2]), list(weights[1::2])
+    sizes = [int(kernels[0].shape[0])] + [int(k.shape[1]) for k in kernels]
+    names_in, names_out = _default_names(config, sizes[0], sizes[-1], input_names, output_names)
+    geometry = _Layout(sizes, max_nodes)
+    images, thumbnails = _thumbnail_sheets(view, geometry) if view is not None and config.is_toy else ([], [])
+    half = BOX / 2 if images else 0.18
+    traces, n_links = _link_traces(kernels, geometry, half)
+    traces.append(_node_trace(geometry, biases, names_in, names_out, boxed=bool(images)))
+    traces.append(_text_trace(_ellipses(geometry) + _name_labels(geometry, names_in, names_out, half)
+                              + _headers(config, geometry)))
+    top = (geometry.rows - 1) / 2
+    layout = _layout(
+        height=int(70 + 44 * geometry.rows), showlegend=False, images=images,
+        margin=dict(l=10, r=10, t=10, b=10),
+        meta=dict(nodes=sum(geometry.drawn(c) for c in range(len(sizes))), links=n_links,
+                  thumbnails=len(thumbnails)),
+        xaxis=_hidden_axis(range=[geometry.x[0] - 1.6, geometry.x[-1] + 1.6], constrain="domain"),
+        yaxis=_hidden_axis(range=[-top - 0.9, top + 1.4], scaleanchor="x", scaleratio=1, constrain="domain"),
+    )
+    return go.Figure(traces, layout)
+
+
+def _link_traces(kernels, geometry: _Layout, half: float) -> tuple[list[dict], int]:
+    """Every drawn link, grouped by (sign, width level) into ≤ 2·LINK_LEVELS line traces (segments
+    separated by NaN), plus one trace of invisible hover points, one per link, telling the weight."""
+    x0, y0, x1, y1, w, text = [], [], [], [], [], []
+    for column, kernel in enumerate(kernels):
+        a, b = geometry.drawn(column), geometry.drawn(column + 1)
+        ya, yb = geometry.y(column)[:a], geometry.y(column + 1)[:b]
+        x0.append(np.full(a * b, geometry.x[column] + half))
+        x1.append(np.full(a * b, geometry.x[column + 1] - half))
+        y0.append(np.repeat(ya, b))
+        y1.append(np.tile(yb, a))
+        block = np.asarray(kernel[:a, :b], dtype=float)
+        w.append(block.ravel())
+        text += [f"w = {block[i, j]:+.3f}  ({column}:{i + 1} → {column + 1}:{j + 1})" for i in range(a) for j in range(b)]
+    x0, y0, x1, y1, w = (np.concatenate(v) for v in (x0, y0, x1, y1, w))
+    if not len(w):
+        return [], 0
+    level = np.maximum(1, np.ceil(np.abs(w) / max(np.abs(w).max(), 1e-12) * LINK_LEVELS)).astype(int)
+    traces = []
+    for positive in (False, True):
+        for lv in range(1, LINK_LEVELS + 1):
+            chosen = np.flatnonzero(((w >= 0) == positive) & (level == lv))
+            if not len(chosen):
+                continue
+            gap = np.full(len(chosen), np.nan)
+            traces.append(dict(type="scatter", 
+                x=np.stack([x0[chosen], x1[chosen], gap], axis=1).ravel(),
+                y=np.stack([y0[chosen], y1[chosen], gap], axis=1).ravel(),
+                mode="lines", name="links", hoverinfo="skip", opacity=0.7,
+                line=dict(color=BLUE if positive else ORANGE, width=0.4 + 5.6 * lv / LINK_LEVELS)))
+    at = 0.3  # hover points a third of the way along each link, so they rarely coincide
+    traces.append(dict(type="scatter", x=x0 + (x1 - x0) * at, y=y0 + (y1 - y0) * at, mode="markers", name="weights",
+                             hovertext=text, hoverinfo="text", marker=dict(size=8, opacity=0)))
+    return traces, len(w)
+
+
+def _node_trace(geometry: _Layout, biases, names_in, names_out, boxed: bool) -> dict:
+    """All drawn nodes as one trace; hover tells the bias. Without thumbnails the fill is the bias."""
+    last = len(geometry.sizes) - 1
+    scale = max((float(np.abs(b).max(initial=0.0)) for b in biases), default=0.0) or 1.0
+    x, y, text, color = [], [], [], []
+    for column in range(last + 1):
+        for i in range(geometry.drawn(column)):
+            x.append(geometry.x[column])
+            y.append(geometry.y(column)[i])
+            if column == 0:
+                text.append(names_in[i] if i < len(names_in) else f"x{i + 1}")
+                color.append(0.0)
+                continue
+            b = float(biases[column - 1][i])
+            who = names_out[i] if column == last and i < len(names_out) else f"layer {column}, neuron {i + 1}"
+            text.append(f"{who}<br>bias {b:+.3f}")
+            color.append(b / scale)
+    marker = dict(symbol="square", size=BOX * 40, opacity=0) if boxed else \
+        dict(size=16, color=np.array(color), colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#b0bec5", width=1))
+    return dict(type="scatter", x=np.array(x), y=np.array(y), mode="markers", name="nodes", hovertext=text,
+                      hoverinfo="text", marker=marker)
+
+
+def _ellipses(geometry: _Layout):
+    return [(geometry.x[c], geometry.y(c)[-1], f"… +{hidden:,}", "middle center")
+            for c, (_, hidden) in enumerate(geometry.slots) if hidden]
+
+
+def _name_labels(geometry: _Layout, names_in, names_out, half):
+    last = len(geometry.sizes) - 1
+    labels = [(geometry.x[0] - half - 0.12, geometry.y(0)[i], names_in[i] if i < len(names_in) else f"x{i + 1}",
+               "middle left") for i in range(geometry.drawn(0))]
+    labels += [(geometry.x[last] + half + 0.12, geometry.y(last)[i],
+                names_out[i] if i < len(names_out) else f"ŷ{i + 1}", "middle right") for i in range(geometry.drawn(last))]
+    return labels
+
+
+def _headers(config: PlaygroundConfig, geometry: _Layout):
+    top = (geometry.rows - 1) / 2 + 0.95
+    sizes = geometry.sizes
+    headers = [(geometry.x[0], top, f"{sizes[0]:,} input{'s' if sizes[0] > 1 else ''}", "middle center")]
+    activations = [layer.activation for layer in config.hidden]
+    for column in range(1, len(sizes) - 1):
+        act = activations[column - 1] if column - 1 < len(activations) else ""
+        headers.append((geometry.x[column], top, f"{sizes[column]} {act}", "middle center"))
+    out = "logits → " + config.rule.output_activation if config.uses_logits else config.output_activation
+    headers.append((geometry.x[-1], top, out, "middle center"))
+    return headers
+
+
+def _text_trace(labels) -> dict:
+    x, y, text, position = zip(*labels) if labels else ((), (), (), ())
+    return dict(type="scatter", x=np.array(x, dtype=float), y=np.array(y, dtype=float), text=list(text), mode="text",
+                      textposition=list(position), hoverinfo="skip", name="labels",
+                      textfont=dict(size=11, color=INK))
+
+
+# ---------------------------------------------------------------- results
+def confusion_figure(evaluation, normalize: bool = False) -> go.Figure:
+    """Confusion matrix: true class in rows, predicted class in columns, counts written in."""
+    matrix = np.asarray(evaluation.confusion)
+    names = list(evaluation.class_names) or [str(k) for k in range(len(matrix))]
+    text = "%{z}"
+    z = matrix
+    if normalize:
+        z = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+        text = "%{z:.0%}"
+    heatmap = dict(type="heatmap", z=z, x=names, y=names, colorscale=CONFUSION_SCALE, showscale=False, texttemplate=text,
+                         xgap=1, ygap=1, hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")
+    side = 60 + 36 * len(names)
+    return go.Figure([heatmap], _layout(
+        height=max(260, min(side + 80, 640)),
+        xaxis=_axis("predicted", type="category", showgrid=False, side="bottom", ticks="", constrain="domain"),
+        yaxis=_axis("true", type="category", showgrid=False, autorange="reversed", ticks="",
+                    scaleanchor="x", constrain="domain")))
+
+
+def label_accuracy_figure(evaluation) -> go.Figure:
+    """Multi-label: the accuracy of each label as horizontal bars."""
+    names = list(evaluation.per_label_accuracy)
+    values = [evaluation.per_label_accuracy[n] for n in names]
+    bar = dict(type="bar", x=values, y=names, orientation="h", marker=dict(color=BLUE),
+                 text=[f"{v:.0%}" for v in values], textposition="auto",
+                 hovertemplate="%{y}: %{x:.1%}<extra></extra>")
+    return go.Figure([bar], _layout(height=80 + 34 * len(names), xaxis=_axis("accuracy", range=[0, 1], tickformat=".0%"),
+                                    yaxis=_axis(None, autorange="reversed", showgrid=False, ticks="")))
+
+
+def regression_figure(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y") -> go.Figure:
+    """Predicted vs true values, with the diagonal where a perfect model's points would lie."""
+    y_true, y_pred = np.asarray(y_true, float).ravel(), np.asarray(y_pred, float).ravel()
+    both = np.concatenate([y_true, y_pred]) if len(y_true) else np.zeros(1)
+    low, high = float(both.min()), float(both.max())
+    pad = 0.05 * (high - low or 1.0)
+    low, high = low - pad, high + pad
+    points = dict(type="scatter", x=y_true, y=y_pred, mode="markers", name="examples",
+                        marker=dict(size=6, color=BLUE, opacity=0.6, line=dict(color="white", width=0.5)),
+                        hovertemplate="true %{x:.3f}, predicted %{y:.3f}<extra></extra>")
+    diagonal = dict(type="scatter", x=[low, high], y=[low, high], mode="lines", name="perfect", hoverinfo="skip",
+                          line=dict(color="#90a4ae", dash="dash", width=1.5))
+    return go.Figure([diagonal, points], _layout(
+        height=380, showlegend=False,
+        xaxis=_axis(f"true {name}", range=[low, high], constrain="domain"),
+        yaxis=_axis(f"predicted {name}", range=[low, high], scaleanchor="x", constrain="domain")))
+
+
+def _label_text(label, class_names) -> str:
+    """A class index, a class name, or a multi-hot row (multi-label) as the text under a digit."""
+    if isinstance(label, str):
+        return label
+    values = np.asarray(label)
+    if values.ndim == 0:
+        k = int(values)
+        return str(class_names[k]) if class_names and 0 <= k < len(class_names) else str(k)
+    on = [class_names[k] if class_names else str(k) for k in np.flatnonzero(values > 0.5)]
+    return ", ".join(on) or "–"
+
+
+def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32, columns: int = 8,
+                      class_names: Sequence[str] | None = None) -> go.Figure:
+    """The first n digits as a grid with their labels; with predictions, "true → predicted" in red when wrong."""
+    images = np.asarray(images)[:n]
+    count = len(images)
+    images = images.reshape(count, 28, 28).astype(np.float32)
+    if images.max(initial=0) > 1.5:
+        images = images / 255.0
+    rows = max(1, -(-count // columns))
+    tile, band = 32, 14  # pixels per tile (28 + margin) and the label band under it
+    canvas = np.full((rows * (tile + band), columns * tile), 255, np.uint8)
+    text, colors, tx, ty = [], [], [], []
+    for i in range(count):
+        r, c = divmod(i, columns)
+        top, left = r * (tile + band) + 2, c * tile + 2
+        canvas[top:top + 28, left:left + 28] = (255 - images[i] * 255).clip(0, 255).astype(np.uint8)
+        truth = _label_text(labels[i], class_names)
+        wrong = False
+        if predictions is not None:
+            guess = _label_text(predictions[i], class_names)
+            wrong = guess != truth
+            truth = f"{truth} → {guess}" if wrong else truth
+        text.append(truth)
+        colors.append("#d62728" if wrong else INK)
+        tx.append(left + 14)
+        ty.append(top + 28 + band / 2)
+    rgb = np.repeat(canvas[..., None], 3, axis=2)
+    height_px, width_px = canvas.shape
+    picture = dict(type="image", source=png_data_uri(rgb), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip")
+    captions = dict(type="scatter", x=tx, y=ty, text=text, mode="text", textfont=dict(size=11, color=colors),
+                          hoverinfo="skip", name="labels")
+    return go.Figure([picture, captions], _layout(
+        height=int(height_px * 2.2) + 20, showlegend=False, margin=dict(l=4, r=4, t=4, b=4),
+        xaxis=_hidden_axis(range=[0, width_px]),
+        yaxis=_hidden_axis(range=[height_px, 0], scaleanchor="x", constrain="domain")))

@@ -1,0 +1,240 @@
+"""Playground: build a network, train it live, see it learn, share it by link."""
+
+import json
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="wide")
+
+from nnplay import plots  # noqa: E402
+from nnplay.advice import advice  # noqa: E402
+from nnplay.codegen import to_keras_script  # noqa: E402
+from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs  # noqa: E402
+from nnplay.datasets import DataError, csv_columns, load_dataset  # noqa: E402
+from nnplay.grid import PlaneProbe  # noqa: E402
+from nnplay.model import to_probabilities  # noqa: E402
+from nnplay.training import Trainer  # noqa: E402
+from nnplay.ui import controls, training_panel  # noqa: E402
+from nnplay.ui.session import current_config, set_config, show_notices, sync_url  # noqa: E402
+from nnplay.urlstate import to_query_string  # noqa: E402
+
+
+@st.cache_data(max_entries=12, show_spinner="Loading data…")
+def cached_dataset(_config: PlaygroundConfig, data_key: tuple, csv_bytes: bytes | None):
+    """Data depends only on the data fields (data_key); the config object itself is not hashed."""
+    return load_dataset(_config, csv_bytes)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, outputs: int):
+    """The seeded starting weights, drawn before any training (as TF Playground does)."""
+    from nnplay.model import build_model
+
+    return build_model(_config, inputs, outputs).get_weights()
+
+
+config = current_config()
+controls.push_to_widgets(config)
+notes = advice(config)
+
+# ------------------------------------------------------------------ sidebar
+with st.sidebar:
+    st.header("Task")
+    controls.task_controls(config)
+    st.header("Data")
+    controls.data_controls(config)
+    csv_bytes = None
+    if config.dataset == "csv":
+        upload = st.file_uploader("CSV file (header row, numeric feature columns)", type=["csv", "txt"])
+        if upload is not None:
+            csv_bytes = upload.getvalue()
+            try:
+                columns = csv_columns(csv_bytes)
+                st.session_state[controls.key("csv_targets")] = [c for c in config.csv_targets if c in columns]
+                st.multiselect("Target column(s)" if config.task == "multilabel" else "Target column",
+                               columns, key=controls.key("csv_targets"), on_change=controls.pull_from_widgets,
+                               max_selections=None if config.task == "multilabel" else 1)
+            except DataError as err:
+                st.error(str(err))
+    st.header("Optimizer")
+    controls.optimizer_controls(config)
+    st.header("Training")
+    controls.training_controls(config)
+
+# ------------------------------------------------------------------ data
+sync_url(config)
+st.title("Playground")
+show_notices()
+
+data, data_error = None, None
+try:
+    data = cached_dataset(config, data_part(config), csv_bytes)
+except DataError as err:
+    data_error = str(err)
+
+rule = config.rule
+with st.container(border=True):
+    left, right = st.columns([3, 2])
+    left.markdown(f"**{rule.label}** → output **{config.output_activation}**, loss **{rule.loss_label}**. {rule.why}")
+    outputs = data.n_classes if (data is not None and config.task in ("multiclass", "multilabel")) else n_outputs(config)
+    loss_args = "from_logits=True" if config.uses_logits else ""
+    right.code(f'Dense({outputs}, activation="{config.output_activation}")\n'
+               f"loss = keras.losses.{rule.loss}({loss_args})", language="python")
+    right.latex(rule.loss_formula)
+
+for note in notes:
+    if not note.field.startswith("hidden["):
+        (st.warning if note.level == "warning" else st.info)(note.message, icon="⚠️" if note.level == "warning" else "💡")
+if data_error:
+    st.error(data_error, icon="📄")
+
+# ------------------------------------------------------------------ buttons
+model_trainer = training_panel.trainer()
+same_setup = model_trainer is not None and model_trainer.config == config
+buttons = st.columns(5)
+train_clicked = buttons[0].button("Train", type="primary", disabled=data is None, width="stretch")
+continue_clicked = buttons[1].button("Continue", disabled=not same_setup, width="stretch",
+                                     help=f"{config.epochs} more epochs, optimizer state kept")
+step_clicked = buttons[2].button("Step", disabled=data is None, width="stretch", help="Train one epoch")
+buttons[3].button("Stop", width="stretch", help="Stop training; the model so far is kept")
+if buttons[4].button("Reset", width="stretch", help="Forget the trained model (the run history stays)"):
+    training_panel.reset()
+    model_trainer, same_setup = None, False
+progress_slot = st.empty()
+
+# ------------------------------------------------------------------ main views
+show_test = st.session_state.setdefault("show_test", True)
+network_col, output_col = st.columns([3, 2])
+with network_col:
+    st.subheader("Network")
+    controls.layer_controls(config, data.n_features if data is not None else n_inputs(config), outputs, notes)
+    network_slot = st.empty()
+with output_col:
+    st.subheader("Output")
+    toggles = st.columns(3)
+    toggles[0].toggle("Show test data", key="show_test")
+    discretize = toggles[1].toggle("Discretize output", key="discretize")
+    label_index = 0
+    if data is not None and config.task == "multilabel" and data.n_classes:
+        label_index = toggles[2].selectbox("Label", range(data.n_classes), format_func=lambda i: data.class_names[i])
+    output_slot = st.empty()
+curve_cols = st.columns(2)
+loss_slot, metric_slot = curve_cols[0].empty(), curve_cols[1].empty()
+
+overlay_numbers = st.session_state.get("overlays", [])
+overlays = [(r.label, r.history) for r in training_panel.runs() if r.number in overlay_numbers]
+draw_count = {"n": 0}
+
+
+def draw(current: Trainer | None, live=None) -> None:
+    """Curves, boundary and network for the trainer as it stands now (also mid-run)."""
+    draw_count["n"] += 1
+    n = draw_count["n"]
+    if live is not None:
+        snapshot = live.latest
+        if snapshot is not None:
+            left = training_panel.seconds_left(live)
+            text = f"Epoch {snapshot.epoch} of {snapshot.target_epoch} · {snapshot.elapsed:.1f} s"
+            progress_slot.progress(snapshot.fraction_done, text=text + (f" · ~{left:.0f} s left" if left else ""))
+    probe = None
+    if current is not None and data is not None and data.points_train is not None:
+        probe = st.session_state.get("probe")
+        if probe is None or probe.trainer is not current:
+            probe = st.session_state["probe"] = PlaneProbe(current)
+    view = probe.evaluate() if probe is not None else None
+    if data is not None:
+        weights = (current.model.get_weights() if current is not None
+                   else initial_weights(config, repr(config), data.n_features, outputs))
+        network_slot.plotly_chart(plots.network_figure(config if current is None else current.config, weights, view,
+                                                       input_names=data.feature_names), key=f"net-{n}")
+        if view is not None:
+            figure = plots.boundary_figure(view, data, config.task, discretize=discretize, label_index=label_index,
+                                           show_test=st.session_state["show_test"])
+        elif data.image_shape is not None:
+            figure = plots.mnist_grid_figure(data.x_train[:32].reshape(-1, 28, 28), [data.class_names[int(y)]
+                                             if data.y_train.ndim == 1 else "" for y in data.y_train[:32]])
+        elif data.points_train is not None:
+            figure = plots.data_figure(data, config.task, show_test=st.session_state["show_test"],
+                                       label_index=label_index)
+        else:
+            figure = None
+        if figure is not None:
+            output_slot.plotly_chart(figure, key=f"out-{n}")
+    if current is not None and len(current.history):
+        loss_slot.plotly_chart(plots.loss_figure(current.history, overlays), key=f"loss-{n}")
+        metric = current.metric_names[0]
+        metric_slot.plotly_chart(plots.metric_figure(current.history, metric, overlays), key=f"metric-{n}")
+
+
+def start(epochs: int, fresh: bool) -> None:
+    global model_trainer
+    if fresh or model_trainer is None or not same_setup:
+        try:
+            model_trainer = Trainer(config, data)
+        except ConfigError as err:
+            st.error(f"This network does not fit the data: {err}")
+            return
+        st.session_state["trainer"] = model_trainer
+    training_panel.train_live(model_trainer, epochs, draw)
+
+
+if data is not None and (train_clicked or continue_clicked or step_clicked):
+    start(1 if step_clicked else config.epochs, fresh=train_clicked)
+    model_trainer = training_panel.trainer()
+draw(model_trainer)
+
+# ------------------------------------------------------------------ results
+if model_trainer is not None and model_trainer.last_result is not None:
+    result = model_trainer.last_result
+    (st.error if result.status == "diverged" else st.info)(
+        f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; "
+        f"{model_trainer.epoch} epochs in all)", icon="🧯" if result.status == "diverged" else "⏱️")
+    evaluation = st.session_state.get("evaluation") or training_panel.final_evaluation(model_trainer)
+    metric_cols = st.columns(len(evaluation.headline) + 1)
+    for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
+        column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
+    metric_cols[-1].metric("Final test loss", f"{model_trainer.history.test_loss[-1]:.4f}")
+    if evaluation.confusion is not None:
+        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
+    elif evaluation.per_label_accuracy:
+        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
+    else:
+        predicted = to_probabilities(config, model_trainer.predict(data.x_test)).reshape(-1)
+        st.plotly_chart(plots.regression_figure(data.y_test, predicted), key="regression")
+
+# ------------------------------------------------------------------ code, sharing, history
+code_tab, share_tab, history_tab = st.tabs(["Keras code", "Share & save", "Run history"])
+with code_tab:
+    script = to_keras_script(config)
+    st.code(script, language="python")
+    st.download_button("Download nnplay_model.py", script, file_name="nnplay_model.py", mime="text/x-python")
+with share_tab:
+    base = str(st.context.url or "").split("?")[0]
+    st.markdown("**Share link** — opening it restores every control; Train then gives the same loss curve.")
+    st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)
+    st.download_button("Download config (JSON)", json.dumps(config.to_dict(), indent=2),
+                       file_name="nnplay_config.json", mime="application/json")
+    uploaded = st.file_uploader("Load a config JSON", type=["json"], key="config_upload")
+    if uploaded is not None and st.session_state.get("config_loaded") != uploaded.file_id:
+        try:
+            loaded = PlaygroundConfig.from_dict(json.loads(uploaded.getvalue()))
+            st.session_state["config_loaded"] = uploaded.file_id
+            set_config(loaded)
+            st.rerun()
+        except (ConfigError, ValueError) as err:
+            st.error(f"That config file could not be used: {err}")
+    if model_trainer is not None:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "nnplay_model.keras"
+            model_trainer.model.save(path)
+            st.download_button("Download trained model (.keras)", path.read_bytes(), file_name="nnplay_model.keras")
+with history_tab:
+    history = training_panel.runs()
+    if history:
+        st.dataframe([record.row() for record in history], hide_index=True)
+        st.multiselect("Overlay these runs' loss curves", [r.number for r in history], key="overlays",
+                       format_func=lambda number: history[number - 1].label)
+    else:
+        st.caption("Every run of this session will be listed here, to compare.")

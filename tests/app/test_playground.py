@@ -1,0 +1,106 @@
+"""The Playground page under Streamlit's AppTest: controls, training, links."""
+
+from urllib.parse import urlencode
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from nnplay.config import PlaygroundConfig
+from nnplay.urlstate import decode, encode
+
+from pathlib import Path
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Playground.py")
+TIMEOUT = 120  # the first run imports TensorFlow
+
+
+def open_page(params=None):
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def config_of(at) -> PlaygroundConfig:
+    return at.session_state["config"]
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_default_page_shows_the_task_rule_and_the_link():
+    at = open_page()
+    config = config_of(at)
+    assert config == PlaygroundConfig()
+    assert any("binary cross-entropy" in m.value for m in at.markdown)
+    assert any("BinaryCrossentropy(from_logits=True)" in c.value for c in at.code)
+    # the URL carries the whole config
+    assert decode(dict(at.query_params))[0] == config
+
+
+def test_changing_the_task_updates_output_and_loss():
+    at = open_page()
+    at.selectbox(key="w.task").set_value("multiclass").run()
+    config = config_of(at)
+    assert config.task == "multiclass" and config.dataset in ("blobs", "spiral_arms", "mnist", "csv")
+    assert any("SparseCategoricalCrossentropy(from_logits=True)" in c.value for c in at.code)
+    at.selectbox(key="w.task").set_value("regression_nonneg").run()
+    assert config_of(at).output_activation == "relu"
+    assert any("MeanSquaredError()" in c.value for c in at.code)
+    assert at.query_params["task"] == ["regression_nonneg"] or at.query_params["task"] == "regression_nonneg"
+
+
+def test_adding_and_removing_layers():
+    at = open_page()
+    button(at, "＋ Add hidden layer").click().run()
+    assert len(config_of(at).hidden) == 3
+    at.number_input(key="w.units.2").set_value(7).run()
+    assert config_of(at).hidden[2].units == 7
+    at.button(key="remove.0").click().run()
+    assert [layer.units for layer in config_of(at).hidden] == [2, 7]
+
+
+def test_linear_hidden_layer_gets_a_warning_next_to_it():
+    at = open_page()
+    at.selectbox(key="w.activation.1").set_value("linear").run()
+    assert any("Hidden layer 2 is linear" in w.value for w in at.warning)
+
+
+def test_short_training_run_shows_curves_and_metrics():
+    at = open_page({"epochs": "20", "n": "200"})
+    button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    trainer = at.session_state["trainer"]
+    assert trainer.epoch == 20
+    assert any(m.label == "Test accuracy" for m in at.metric)
+    runs = at.session_state["runs"]
+    assert len(runs) == 1 and runs[0].result.status == "finished"
+    # Step trains exactly one more epoch on the same model.
+    button(at, "Step").click().run()
+    assert at.session_state["trainer"].epoch == 21
+
+
+def test_query_params_restore_the_config():
+    wanted = PlaygroundConfig(learning_rate=0.1, batch_size=0, seed=5, noise=0.2)
+    at = open_page(encode(wanted))
+    assert config_of(at) == wanted
+    assert at.session_state["w.learning_rate"] == 0.1 and at.session_state["w.batch_size"] == 0
+    assert not at.warning or all("could not be used" not in w.value for w in at.warning)
+
+
+def test_broken_link_opens_with_a_notice_naming_fields():
+    at = open_page({"v": "1", "lr": "abc", "hidden": "9999relu", "bogus": "1"})
+    notice = " ".join(w.value for w in at.warning)
+    assert "could not be used" in notice and "lr" in notice and "hidden" in notice and "bogus" in notice
+    assert config_of(at).learning_rate == PlaygroundConfig().learning_rate
+
+
+def test_diverging_learning_rate_gives_a_message_and_keeps_the_page():
+    at = open_page({"task": "regression", "data": "plane", "lr": "10", "batch": "full", "epochs": "300",
+                    "hidden": "8relu", "n": "200"})
+    button(at, "Train").click().run()
+    assert not at.exception
+    assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
