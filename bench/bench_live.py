@@ -7,14 +7,16 @@ runs N epochs in a LiveRun thread
   (b) while the main thread redraws as the Playground page does every `interval` seconds:
       probe.evaluate(), boundary_figure, loss_figure, network_figure and fig.to_json() of each
       (what st.plotly_chart serialises).
-The runs alternate a, b, a, b, ... so drift (CPU clock, other load) hits both alike.
+The runs alternate a, b, a, b, ... so drift (CPU clock, other load) hits both alike, and a pair
+counts only if the rest of the machine stayed quiet during both runs (see --max-others).
 
-    python bench/bench_live.py [--epochs 15000 4000] [--interval 0.2] [--resolution 60] [--repeats 2]
+    python bench/bench_live.py [--epochs 8000 2000] [--interval 0.2] [--resolution 60] [--repeats 5]
                                [--tf-threads N] [--switch-interval S]
 
-"cpu" is process CPU seconds per wall second (2.0 = both cores of this machine busy). The
-machine's load average is printed first: other work on the machine (tests, a browser) makes
-both columns slower and noisier, so compare runs made on a quiet machine.
+"our cores" is this process's CPU seconds per wall second (2.0 = both cores of this machine);
+"others' cores" is what every other process took meanwhile (Linux /proc/stat). Other work on
+the machine (tests, a browser) slows both columns unevenly: only quiet pairs are averaged
+(all pairs if none was quiet).
 """
 
 import argparse
@@ -37,6 +39,35 @@ from nnplay.training import Trainer  # noqa: E402
 CONFIGS = [("[4, 2]", (HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh"))),
            ("[8]*6", tuple(HiddenLayer(8, "tanh") for _ in range(6)))]
 STAGES = ("probe", "boundary", "loss", "network", "to_json")
+
+
+def machine_busy() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat (Linux); None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(v) for v in stat.readline().split()[1:9]]
+    except OSError:
+        return None
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
+class Meter:
+    """Wall time, this process's CPU, and the CPU that other processes took meanwhile (in cores)."""
+
+    def __enter__(self):
+        self.wall, self.cpu, self.machine = time.perf_counter(), time.process_time(), machine_busy()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.wall
+        self.ours = (time.process_time() - self.cpu) / self.seconds
+        end = machine_busy()
+        self.others = float("nan")
+        if self.machine and end:
+            busy_cores = (end[0] - self.machine[0]) / self.seconds
+            self.others = max(0.0, busy_cores - self.ours)
 
 
 class Page:
@@ -66,30 +97,27 @@ class Page:
         return marks[-1] - marks[0]
 
 
-def run_alone(trainer: Trainer, epochs: int, interval: float) -> tuple[float, float]:
-    """Epochs/s of a LiveRun while the main thread only polls; and CPU s per wall s."""
-    start, cpu = time.perf_counter(), time.process_time()
-    live = LiveRun(trainer, epochs).start()
-    while not live.wait(interval):
-        pass
-    seconds = time.perf_counter() - start
-    return epochs / seconds, (time.process_time() - cpu) / seconds
+def run_alone(trainer: Trainer, epochs: int, interval: float) -> Meter:
+    """A LiveRun while the main thread only polls."""
+    with Meter() as meter:
+        live = LiveRun(trainer, epochs).start()
+        while not live.wait(interval):
+            pass
+    return meter
 
 
-def run_with_redraws(trainer: Trainer, page: Page, epochs: int, interval: float):
-    """Epochs/s of a LiveRun while the main thread redraws every `interval` s; CPU s per wall s,
-    redraws/s and the redraw times."""
-    start, cpu = time.perf_counter(), time.process_time()
-    live = LiveRun(trainer, epochs).start()
+def run_with_redraws(trainer: Trainer, page: Page, epochs: int, interval: float) -> tuple[Meter, list[float]]:
+    """A LiveRun while the main thread redraws every `interval` s; also the redraw times."""
     redraws = []
-    next_tick = start
-    while not live.done:
-        redraws.append(page.redraw())
-        next_tick += interval
-        if live.wait(max(0.0, next_tick - time.perf_counter())):
-            break
-    seconds = time.perf_counter() - start
-    return epochs / seconds, (time.process_time() - cpu) / seconds, len(redraws) / seconds, redraws
+    with Meter() as meter:
+        live = LiveRun(trainer, epochs).start()
+        next_tick = time.perf_counter()
+        while not live.done:
+            redraws.append(page.redraw())
+            next_tick += interval
+            if live.wait(max(0.0, next_tick - time.perf_counter())):
+                break
+    return meter, redraws
 
 
 def bench(name, hidden, epochs, args):
@@ -100,32 +128,41 @@ def bench(name, hidden, epochs, args):
     for _ in range(3):
         page.redraw()  # warm-up: the probe's tracing, plotly's first validators
     page.seconds = {stage: [] for stage in STAGES}
-    alone, drawn, cpu_alone, cpu_drawn, rates, redraws = [], [], [], [], [], []
+    pairs = []  # (alone, redrawing, redraw times)
     for _ in range(args.repeats):
-        eps, cpu = run_alone(trainer, epochs, args.interval)
-        alone.append(eps)
-        cpu_alone.append(cpu)
-        eps, cpu, rate, times = run_with_redraws(trainer, page, epochs, args.interval)
-        drawn.append(eps)
-        cpu_drawn.append(cpu)
-        rates.append(rate)
-        redraws += times
-    a, b = statistics.mean(alone), statistics.mean(drawn)
+        alone = run_alone(trainer, epochs, args.interval)
+        drawn, times = run_with_redraws(trainer, page, epochs, args.interval)
+        pairs.append((alone, drawn, times))
+    # A pair counts only if the rest of the machine stayed quiet during both of its runs.
+    clean = [p for p in pairs if max(p[0].others, p[1].others) <= args.max_others]
+    used = clean or pairs
+    a = statistics.mean(epochs / p[0].seconds for p in used)
+    b = statistics.mean(epochs / p[1].seconds for p in used)
+    redraws = [t for p in used for t in p[2]]
+    rate = len(redraws) / sum(p[1].seconds for p in used)
     stages = {stage: 1000 * statistics.mean(values) for stage, values in page.seconds.items()}
-    row = [name, f"{epochs:,}", f"{a:,.0f}", f"{b:,.0f}", f"{100 * (a - b) / a:+.1f}%",
-           f"{statistics.mean(rates):.1f}", f"{1000 * statistics.mean(redraws):.1f}",
-           f"{1000 * max(redraws):.0f}", f"{statistics.mean(cpu_alone):.2f} / {statistics.mean(cpu_drawn):.2f}",
-           f"{trainer.history.test_metrics['accuracy'][-1]:.3f}"]
-    return row, stages, (alone, drawn)
+
+    def cores(index, attribute):
+        return f"{statistics.mean(getattr(p[index], attribute) for p in used):.2f}"
+
+    row = [name, f"{epochs:,}", f"{len(clean)}/{len(pairs)}", f"{a:,.0f}", f"{b:,.0f}", f"{100 * (a - b) / a:+.1f}%",
+           f"{rate:.1f}", f"{1000 * statistics.mean(redraws):.1f}", f"{1000 * max(redraws):.0f}",
+           f"{cores(0, 'ours')} / {cores(1, 'ours')}", f"{cores(0, 'others')} / {cores(1, 'others')}"]
+    runs = [f"{epochs / p[0].seconds:,.0f} / {epochs / p[1].seconds:,.0f} ({max(p[0].others, p[1].others):.2f})"
+            for p in pairs]
+    return row, stages, runs
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, nargs=2, default=(15000, 4000),
-                        help="epochs per run for [4, 2] and [8]*6 (about 5 s each here)")
+    parser.add_argument("--epochs", type=int, nargs=2, default=(8000, 2000),
+                        help="epochs per run for [4, 2] and [8]*6 (about 3 s each here)")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between redraws")
     parser.add_argument("--resolution", type=int, default=60, help="plane grid resolution")
-    parser.add_argument("--repeats", type=int, default=2, help="alternating (a, b) pairs per network")
+    parser.add_argument("--repeats", type=int, default=5, help="alternating (a, b) pairs per network")
+    parser.add_argument("--max-others", type=float, default=0.15,
+                        help="count a pair only if other processes used at most this many cores meanwhile")
+    parser.add_argument("--only", choices=[name for name, _ in CONFIGS], help="bench one network only")
     parser.add_argument("--tf-threads", type=int, default=0,
                         help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, one per core)")
     parser.add_argument("--switch-interval", type=float, default=None,
@@ -142,17 +179,20 @@ def main():
           f"TensorFlow threads: {args.tf_threads or 'default'}; switch interval {sys.getswitchinterval() * 1000:g} ms")
     rows, stage_rows, raw = [], [], []
     for (name, hidden), epochs in zip(CONFIGS, args.epochs):
+        if args.only and name != args.only:
+            continue
         row, stages, runs = bench(name, hidden, epochs, args)
         rows.append(row)
         stage_rows.append([name] + [f"{stages[s]:.1f}" for s in STAGES] + [f"{sum(stages.values()):.1f}"])
-        raw.append([name] + [" ".join(f"{v:,.0f}" for v in r) for r in runs])
+        raw.append([name, "   ".join(runs)])
     print_table(
-        f"Live training with redraws every {args.interval} s (circle, SGD 0.03, batch 10, plane {args.resolution}x{args.resolution})",
-        ["hidden", "epochs/run", "alone ep/s", "redrawing ep/s", "slowdown", "redraws/s", "redraw ms", "max ms",
-         "cpu alone / redrawing", "test acc"],
+        f"Live training with redraws every {args.interval} s "
+        f"(circle, SGD 0.03, batch 10, plane {args.resolution}x{args.resolution})",
+        ["hidden", "epochs/run", "quiet pairs", "alone ep/s", "redrawing ep/s", "slowdown", "redraws/s", "redraw ms",
+         "max ms", "our cores a / b", "others' cores a / b"],
         rows)
     print_table("Mean ms per redraw stage", ["hidden", *STAGES, "total"], stage_rows)
-    print_table("Each run's epochs/s", ["hidden", "alone", "redrawing"], raw)
+    print_table("Each pair: alone / redrawing epochs/s (other processes' cores)", ["hidden", "pairs"], raw)
 
 
 if __name__ == "__main__":

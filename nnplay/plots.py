@@ -61,25 +61,46 @@ def _blend(color: str, strength: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def _diverging_lut(strength: float = 1.0) -> np.ndarray:
-    """(256, 3) uint8: orange → neutral → blue."""
-    t = np.linspace(-1, 1, 256)
+def _diverging_lut(strength: float = 1.0, n: int = 256) -> np.ndarray:
+    """(n, 3) uint8: orange → neutral → blue."""
+    t = np.linspace(-1, 1, n)
     stops = [_rgb(_blend(c, strength)) for c in (ORANGE, NEUTRAL, BLUE)]
     channels = [np.interp(t, [-1, 0, 1], [s[i] for s in stops]) for i in range(3)]
     return np.stack(channels, axis=1).round().astype(np.uint8)
 
 
 _LUT = _diverging_lut()
-BACKGROUND_SCALE = [[0.0, _blend(ORANGE, BACKGROUND_STRENGTH)], [0.5, NEUTRAL], [1.0, _blend(BLUE, BACKGROUND_STRENGTH)]]
+BACKGROUND_SCALE = [[0.0, _blend(ORANGE, BACKGROUND_STRENGTH)], [0.5, NEUTRAL],
+                    [1.0, _blend(BLUE, BACKGROUND_STRENGTH)]]
 
 
 def colorize(values: np.ndarray, scale: float | None = None) -> np.ndarray:
     """(h, w) values → (h, w, 3) uint8 on the diverging palette; ±scale are the ends
     (default: max(1, max |value|), so tanh stays on its [-1, 1] and relu is not clipped)."""
+    return _LUT[_palette_index(values, scale, len(_LUT))]
+
+
+def _palette_index(values: np.ndarray, scale: float | None, n: int) -> np.ndarray:
+    """(h, w) values → uint8 indices 0..n-1 into a diverging LUT of n colours (see colorize)."""
     if scale is None:
         scale = max(1.0, float(np.abs(values).max(initial=0.0)))
-    index = np.clip((values / scale + 1) * 127.5, 0, 255).astype(np.uint8)
-    return _LUT[index]
+    return np.clip((values / scale + 1) * (n - 1) / 2, 0, n - 1).round().astype(np.uint8)
+
+
+# Thumbnails are palette PNGs (one byte a pixel): 255 diverging colours, then white.
+_THUMB_LUT = _diverging_lut(n=255)
+_THUMB_PALETTE = np.concatenate([_THUMB_LUT, [[255, 255, 255]]]).astype(np.uint8).ravel().tolist()
+_WHITE_INDEX = 255
+
+
+def _palette_png_uri(index: np.ndarray, palette: list[int]) -> str:
+    from PIL import Image
+
+    image = Image.fromarray(np.ascontiguousarray(index, dtype=np.uint8), "P")
+    image.putpalette(palette)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=6)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def png_data_uri(rgb: np.ndarray) -> str:
@@ -165,21 +186,22 @@ def point_traces(data, task: str, show_test: bool = True, label_index: int = 0) 
             # values near 0 are as pale as the background around them.
             rim = dict(color="#b0bec5", width=0.8) if split == "train" else dict(color="#546e7a", width=1.2)
             marker = dict(size=7, color=y, colorscale=DIVERGING, cmin=-limit, cmax=limit, line=rim)
-            traces.append(dict(type="scatter", x=points[:, 0], y=points[:, 1], mode="markers", name=split, marker=marker,
-                                     customdata=y, hovertemplate=f"y = %{{customdata:.3f}}<extra>{split}</extra>"))
+            traces.append(dict(type="scatter", x=points[:, 0], y=points[:, 1], mode="markers", name=split,
+                               marker=marker, customdata=y,
+                               hovertemplate=f"y = %{{customdata:.3f}}<extra>{split}</extra>"))
         return traces
     names = _class_names(data, task, label_index)
     for split, points in splits:
         classes = _classes_of(data, task, split, label_index)
         for k, name in enumerate(names):
             chosen = classes == k
-            traces.append(dict(type="scatter", 
-                x=points[chosen, 0], y=points[chosen, 1], mode="markers", name=name, legendgroup=name,
-                showlegend=split == "train", marker=_marker(class_color(k), split),
+            traces.append(dict(
+                type="scatter", x=points[chosen, 0], y=points[chosen, 1], mode="markers", name=name,
+                legendgroup=name, showlegend=split == "train", marker=_marker(class_color(k), split),
                 hovertemplate=f"%{{x:.2f}}, %{{y:.2f}}<extra>{name} · {split}</extra>"))
     if show_test:  # one legend entry explaining the rings
         traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="test points",
-                                 marker=_marker("#90a4ae", "test"), hoverinfo="skip"))
+                           marker=_marker("#90a4ae", "test"), hoverinfo="skip"))
     return traces
 
 
@@ -198,7 +220,7 @@ def _multiclass_image(view: PlaneView, classes: np.ndarray, confidence: np.ndarr
     step = float(view.xs[1] - view.xs[0])
     # An image trace puts row 0 at y0 and goes on by dy: on our upward y axis, rows = ys from the bottom.
     return dict(type="image", source=png_data_uri(rgb), x0=float(view.xs[0]) - step / 2, dx=step,
-                    y0=float(view.ys[0]) - step / 2, dy=step, hoverinfo="skip", name="boundary")
+                y0=float(view.ys[0]) - step / 2, dy=step, hoverinfo="skip", name="boundary")
 
 
 def background_trace(view: PlaneView, data, task: str, discretize: bool = False, label_index: int = 0):
@@ -209,15 +231,15 @@ def background_trace(view: PlaneView, data, task: str, discretize: bool = False,
     colorbar = dict(thickness=10, len=0.6, outlinewidth=0, tickfont=dict(size=10))
     if is_regression(task):
         limit = _regression_limit(data)
-        return dict(type="heatmap", z=s.value, x=view.xs, y=view.ys, zmin=-limit, zmax=limit, colorscale=BACKGROUND_SCALE,
-                          zsmooth=False if discretize else "best",
-                          colorbar=dict(title=dict(text="ŷ"), **colorbar), name="prediction",
-                          hovertemplate="ŷ = %{z:.3f}<extra></extra>")
+        return dict(type="heatmap", z=s.value, x=view.xs, y=view.ys, zmin=-limit, zmax=limit,
+                    colorscale=BACKGROUND_SCALE, zsmooth=False if discretize else "best",
+                    colorbar=dict(title=dict(text="ŷ"), **colorbar), name="prediction",
+                    hovertemplate="ŷ = %{z:.3f}<extra></extra>")
     title = "P(1)" if task == "binary" else f"P({_class_names(data, task, label_index)[1]})"
     return dict(type="heatmap", z=s.value, x=view.xs, y=view.ys, zmin=0, zmax=1, colorscale=BACKGROUND_SCALE,
-                      zsmooth=False if discretize else "best",
-                      colorbar=dict(title=dict(text=title), tickvals=[0, 0.5, 1], **colorbar), name=title,
-                      hovertemplate=title + " = %{z:.2f}<extra></extra>")
+                zsmooth=False if discretize else "best",
+                colorbar=dict(title=dict(text=title), tickvals=[0, 0.5, 1], **colorbar), name=title,
+                hovertemplate=title + " = %{z:.2f}<extra></extra>")
 
 
 def boundary_figure(view: PlaneView, data, task: str, discretize: bool = False, label_index: int = 0,
@@ -229,22 +251,24 @@ def boundary_figure(view: PlaneView, data, task: str, discretize: bool = False, 
 
 
 # ---------------------------------------------------------------- curves
-def _thin(n: int, max_points: int) -> np.ndarray | slice:
+def _thin(values: Sequence[float], n: int, max_points: int) -> np.ndarray:
+    """The first n values, or max_points of them evenly spread (first and last kept): a long
+    history is a Python list, and converting only what is drawn keeps redraws cheap."""
     if n <= max_points:
-        return slice(None)
-    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+        return np.asarray(values[:n], dtype=float)
+    keep = np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    return np.array([values[i] for i in keep], dtype=float)
 
 
 def _curve_traces(epochs, train, test, label: str, color: str, overlay: bool, max_points: int) -> list[dict]:
     n = min(len(epochs), len(train), len(test))  # a live run may append while we read
-    keep = _thin(n, max_points)
-    epochs, train, test = (np.asarray(v[:n], dtype=float)[keep] for v in (epochs, train, test))
+    epochs, train, test = (_thin(v, n, max_points) for v in (epochs, train, test))
     prefix = f"{label} · " if label else ""
     width = 1.5 if overlay else 2.5
     traces = []
     for name, values, dash in (("train", train, "dash" if overlay else "solid"), ("test", test, "dot")):
-        traces.append(dict(type="scatter", 
-            x=epochs, y=values, mode="lines", name=prefix + name, legendgroup=label or "current",
+        traces.append(dict(
+            type="scatter", x=epochs, y=values, mode="lines", name=prefix + name, legendgroup=label or "current",
             line=dict(color=color, width=width, dash=dash), opacity=0.75 if overlay else 1.0,
             hovertemplate=f"epoch %{{x}}: %{{y:.4g}}<extra>{prefix}{name}</extra>"))
     return traces
@@ -285,7 +309,9 @@ def metric_figure(history, name: str, overlays: Sequence[tuple[str, object]] = (
 
 
 # ---------------------------------------------------------------- the network
-X_GAP, BOX, THUMB_PX = 2.4, 0.78, 30  # column distance and thumbnail size (row units), thumbnail pixels
+# Column distance and thumbnail size (in row units), thumbnail pixels. 20 px palette thumbnails,
+# which the browser scales up smoothly, send ~20 KB of PNG for [8]*6 per redraw (30 px RGB: ~80 KB).
+X_GAP, BOX, THUMB_PX = 2.4, 0.78, 20
 
 
 class _Layout:
@@ -343,22 +369,24 @@ def _thumbnail_sheets(view: PlaneView, geometry: _Layout) -> tuple[list[dict], l
         ys = geometry.y(column)
         top_y = ys[0] + BOX / 2
         height = int(round((ys[0] - ys[-1] + BOX) * ppu))
-        sheet = np.full((height, THUMB_PX, 3), 255, np.uint8)  # white between thumbnails: no link passes there
+        # White between the thumbnails: no link passes there.
+        sheet = np.full((height, THUMB_PX), _WHITE_INDEX, np.uint8)
         values = _thumbnail_values(view, column, n_columns)[::step, ::step]
         for i, yc in enumerate(ys):
             # A picture's rows go downwards; the plane's ys go upwards.
-            rgb = _resize_nearest(colorize(values[::-1, :, i]), THUMB_PX)
+            tile = _resize_nearest(_palette_index(values[::-1, :, i], None, len(_THUMB_LUT)), THUMB_PX)
             top = min(int(round((top_y - yc - BOX / 2) * ppu)), height - THUMB_PX)
-            sheet[top:top + THUMB_PX] = rgb
+            sheet[top:top + THUMB_PX] = tile
             drawn.append((column, i))
-        images.append(dict(source=png_data_uri(sheet), xref="x", yref="y", x=geometry.x[column] - BOX / 2,
+        images.append(dict(source=_palette_png_uri(sheet, _THUMB_PALETTE), xref="x", yref="y",
+                           x=geometry.x[column] - BOX / 2,
                            y=top_y, sizex=BOX, sizey=height / ppu, xanchor="left", yanchor="top",
                            sizing="stretch", layer="above", name=f"thumbnails {column}"))
     return images, drawn
 
 
 def _resize_nearest(rgb: np.ndarray, size: int) -> np.ndarray:
-    """Nearest-neighbour resize of a small (h, w, 3) picture to (size, size, 3)."""
+    """Nearest-neighbour resize of a small (h, w[, channels]) picture to (size, size[, channels])."""
     h, w = rgb.shape[:2]
     if h == size and w == size:
         return rgb
@@ -403,8 +431,9 @@ def network_figure(config: PlaygroundConfig, weights: Sequence[np.ndarray], view
 
 def _link_traces(kernels, geometry: _Layout, half: float) -> tuple[list[dict], int]:
     """Every drawn link, grouped by (sign, width level) into ≤ 2·LINK_LEVELS line traces (segments
-    separated by NaN), plus one trace of invisible hover points, one per link, telling the weight."""
-    x0, y0, x1, y1, w, text = [], [], [], [], [], []
+    separated by NaN), plus one trace of invisible hover points, one per link, telling the weight.
+    Coordinates are float32 and the weights numeric customdata: plotly sends them as compact binary."""
+    x0, y0, x1, y1, w = [], [], [], [], []
     for column, kernel in enumerate(kernels):
         a, b = geometry.drawn(column), geometry.drawn(column + 1)
         ya, yb = geometry.y(column)[:a], geometry.y(column + 1)[:b]
@@ -414,8 +443,7 @@ def _link_traces(kernels, geometry: _Layout, half: float) -> tuple[list[dict], i
         y1.append(np.tile(yb, a))
         block = np.asarray(kernel[:a, :b], dtype=float)
         w.append(block.ravel())
-        text += [f"w = {block[i, j]:+.3f}  ({column}:{i + 1} → {column + 1}:{j + 1})" for i in range(a) for j in range(b)]
-    x0, y0, x1, y1, w = (np.concatenate(v) for v in (x0, y0, x1, y1, w))
+    x0, y0, x1, y1, w = (np.concatenate(v).astype(np.float32) for v in (x0, y0, x1, y1, w))
     if not len(w):
         return [], 0
     level = np.maximum(1, np.ceil(np.abs(w) / max(np.abs(w).max(), 1e-12) * LINK_LEVELS)).astype(int)
@@ -425,15 +453,16 @@ def _link_traces(kernels, geometry: _Layout, half: float) -> tuple[list[dict], i
             chosen = np.flatnonzero(((w >= 0) == positive) & (level == lv))
             if not len(chosen):
                 continue
-            gap = np.full(len(chosen), np.nan)
-            traces.append(dict(type="scatter", 
-                x=np.stack([x0[chosen], x1[chosen], gap], axis=1).ravel(),
+            gap = np.full(len(chosen), np.nan, np.float32)
+            traces.append(dict(
+                type="scatter", x=np.stack([x0[chosen], x1[chosen], gap], axis=1).ravel(),
                 y=np.stack([y0[chosen], y1[chosen], gap], axis=1).ravel(),
                 mode="lines", name="links", hoverinfo="skip", opacity=0.7,
                 line=dict(color=BLUE if positive else ORANGE, width=0.4 + 5.6 * lv / LINK_LEVELS)))
     at = 0.3  # hover points a third of the way along each link, so they rarely coincide
-    traces.append(dict(type="scatter", x=x0 + (x1 - x0) * at, y=y0 + (y1 - y0) * at, mode="markers", name="weights",
-                             hovertext=text, hoverinfo="text", marker=dict(size=8, opacity=0)))
+    traces.append(dict(type="scatter", x=x0 + (x1 - x0) * at, y=y0 + (y1 - y0) * at, mode="markers",
+                       name="weights", customdata=w, hovertemplate="w = %{customdata:+.3f}<extra></extra>",
+                       marker=dict(size=8, opacity=0)))
     return traces, len(w)
 
 
@@ -454,10 +483,13 @@ def _node_trace(geometry: _Layout, biases, names_in, names_out, boxed: bool) -> 
             who = names_out[i] if column == last and i < len(names_out) else f"layer {column}, neuron {i + 1}"
             text.append(f"{who}<br>bias {b:+.3f}")
             color.append(b / scale)
-    marker = dict(symbol="square", size=BOX * 40, opacity=0) if boxed else \
-        dict(size=16, color=np.array(color), colorscale=DIVERGING, cmin=-1, cmax=1, line=dict(color="#b0bec5", width=1))
+    if boxed:  # the thumbnail is the node; an invisible square takes the hover
+        marker = dict(symbol="square", size=BOX * 40, opacity=0)
+    else:
+        marker = dict(size=16, color=np.array(color), colorscale=DIVERGING, cmin=-1, cmax=1,
+                      line=dict(color="#b0bec5", width=1))
     return dict(type="scatter", x=np.array(x), y=np.array(y), mode="markers", name="nodes", hovertext=text,
-                      hoverinfo="text", marker=marker)
+                hoverinfo="text", marker=marker)
 
 
 def _ellipses(geometry: _Layout):
@@ -470,7 +502,8 @@ def _name_labels(geometry: _Layout, names_in, names_out, half):
     labels = [(geometry.x[0] - half - 0.12, geometry.y(0)[i], names_in[i] if i < len(names_in) else f"x{i + 1}",
                "middle left") for i in range(geometry.drawn(0))]
     labels += [(geometry.x[last] + half + 0.12, geometry.y(last)[i],
-                names_out[i] if i < len(names_out) else f"ŷ{i + 1}", "middle right") for i in range(geometry.drawn(last))]
+                names_out[i] if i < len(names_out) else f"ŷ{i + 1}", "middle right")
+               for i in range(geometry.drawn(last))]
     return labels
 
 
@@ -489,9 +522,9 @@ def _headers(config: PlaygroundConfig, geometry: _Layout):
 
 def _text_trace(labels) -> dict:
     x, y, text, position = zip(*labels) if labels else ((), (), (), ())
-    return dict(type="scatter", x=np.array(x, dtype=float), y=np.array(y, dtype=float), text=list(text), mode="text",
-                      textposition=list(position), hoverinfo="skip", name="labels",
-                      textfont=dict(size=11, color=INK))
+    return dict(type="scatter", x=np.array(x, dtype=float), y=np.array(y, dtype=float), text=list(text),
+                mode="text", textposition=list(position), hoverinfo="skip", name="labels",
+                textfont=dict(size=11, color=INK))
 
 
 # ---------------------------------------------------------------- results
@@ -504,8 +537,9 @@ def confusion_figure(evaluation, normalize: bool = False) -> go.Figure:
     if normalize:
         z = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
         text = "%{z:.0%}"
-    heatmap = dict(type="heatmap", z=z, x=names, y=names, colorscale=CONFUSION_SCALE, showscale=False, texttemplate=text,
-                         xgap=1, ygap=1, hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")
+    heatmap = dict(type="heatmap", z=z, x=names, y=names, colorscale=CONFUSION_SCALE, showscale=False,
+                   texttemplate=text, xgap=1, ygap=1,
+                   hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")
     side = 60 + 36 * len(names)
     return go.Figure([heatmap], _layout(
         height=max(260, min(side + 80, 640)),
@@ -519,10 +553,11 @@ def label_accuracy_figure(evaluation) -> go.Figure:
     names = list(evaluation.per_label_accuracy)
     values = [evaluation.per_label_accuracy[n] for n in names]
     bar = dict(type="bar", x=values, y=names, orientation="h", marker=dict(color=BLUE),
-                 text=[f"{v:.0%}" for v in values], textposition="auto",
-                 hovertemplate="%{y}: %{x:.1%}<extra></extra>")
-    return go.Figure([bar], _layout(height=80 + 34 * len(names), xaxis=_axis("accuracy", range=[0, 1], tickformat=".0%"),
-                                    yaxis=_axis(None, autorange="reversed", showgrid=False, ticks="")))
+               text=[f"{v:.0%}" for v in values], textposition="auto",
+               hovertemplate="%{y}: %{x:.1%}<extra></extra>")
+    return go.Figure([bar], _layout(
+        height=80 + 34 * len(names), xaxis=_axis("accuracy", range=[0, 1], tickformat=".0%"),
+        yaxis=_axis(None, autorange="reversed", showgrid=False, ticks="")))
 
 
 def regression_figure(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y") -> go.Figure:
@@ -533,10 +568,10 @@ def regression_figure(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y") -
     pad = 0.05 * (high - low or 1.0)
     low, high = low - pad, high + pad
     points = dict(type="scatter", x=y_true, y=y_pred, mode="markers", name="examples",
-                        marker=dict(size=6, color=BLUE, opacity=0.6, line=dict(color="white", width=0.5)),
-                        hovertemplate="true %{x:.3f}, predicted %{y:.3f}<extra></extra>")
+                  marker=dict(size=6, color=BLUE, opacity=0.6, line=dict(color="white", width=0.5)),
+                  hovertemplate="true %{x:.3f}, predicted %{y:.3f}<extra></extra>")
     diagonal = dict(type="scatter", x=[low, high], y=[low, high], mode="lines", name="perfect", hoverinfo="skip",
-                          line=dict(color="#90a4ae", dash="dash", width=1.5))
+                    line=dict(color="#90a4ae", dash="dash", width=1.5))
     return go.Figure([diagonal, points], _layout(
         height=380, showlegend=False,
         xaxis=_axis(f"true {name}", range=[low, high], constrain="domain"),
@@ -585,7 +620,7 @@ def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32,
     height_px, width_px = canvas.shape
     picture = dict(type="image", source=png_data_uri(rgb), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip")
     captions = dict(type="scatter", x=tx, y=ty, text=text, mode="text", textfont=dict(size=11, color=colors),
-                          hoverinfo="skip", name="labels")
+                    hoverinfo="skip", name="labels")
     return go.Figure([picture, captions], _layout(
         height=int(height_px * 2.2) + 20, showlegend=False, margin=dict(l=4, r=4, t=4, b=4),
         xaxis=_hidden_axis(range=[0, width_px]),

@@ -284,7 +284,7 @@ class Trainer:
         for variable, value in zip(list(self.model.variables) + list(self.optimizer.variables), saved):
             variable.assign(value)
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
+    def raw_outputs(self, x: np.ndarray) -> np.ndarray:
         """Raw model outputs (logits for a logits model), by a direct call, not model.predict."""
         return np.asarray(self._predict_graph(tf.constant(x, tf.float32)))
 

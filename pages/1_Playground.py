@@ -201,7 +201,7 @@ if model_trainer is not None and model_trainer.last_result is not None:
     elif evaluation.per_label_accuracy:
         st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
     else:
-        predicted = to_probabilities(config, model_trainer.predict(data.x_test)).reshape(-1)
+        predicted = to_probabilities(config, model_trainer.raw_outputs(data.x_test)).reshape(-1)
         st.plotly_chart(plots.regression_figure(data.y_test, predicted), key="regression")
 
 # ------------------------------------------------------------------ code, sharing, history

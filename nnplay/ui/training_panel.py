@@ -36,7 +36,7 @@ def reset() -> None:
 
 def final_evaluation(model_trainer: Trainer) -> Evaluation:
     data = model_trainer.data
-    outputs = to_probabilities(model_trainer.config, model_trainer.predict(data.x_test))
+    outputs = to_probabilities(model_trainer.config, model_trainer.raw_outputs(data.x_test))
     return evaluate(model_trainer.config, outputs, data.y_test, data.class_names)
 
 

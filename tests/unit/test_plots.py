@@ -237,7 +237,8 @@ def test_confusion_figure_shows_the_matrix():
 
 
 def test_label_accuracy_figure():
-    evaluation = Evaluation("multilabel", {}, per_label_accuracy={"right": 0.9, "top": 0.75}, class_names=["right", "top"])
+    evaluation = Evaluation("multilabel", {}, per_label_accuracy={"right": 0.9, "top": 0.75},
+                            class_names=["right", "top"])
     bar = plots.label_accuracy_figure(evaluation).data[0]
     assert list(bar.y) == ["right", "top"] and list(bar.x) == [0.9, 0.75]
 

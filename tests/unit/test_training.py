@@ -140,7 +140,7 @@ def test_final_metrics_from_the_trained_model():
     data = load_dataset(config)
     trainer = Trainer(config, data)
     trainer.run_to_end(30)
-    probabilities = to_probabilities(config, trainer.predict(data.x_test))
+    probabilities = to_probabilities(config, trainer.raw_outputs(data.x_test))
     evaluation = evaluate(config, probabilities, data.y_test, data.class_names)
     assert evaluation.confusion.sum() == len(data.y_test)
     assert evaluation.headline["accuracy"] == pytest.approx(trainer.history.test_metrics["accuracy"][-1], abs=1e-6)
