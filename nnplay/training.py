@@ -234,6 +234,9 @@ class Trainer:
                 return
             self._append(train_loss, test_loss, train_metric, test_metric)
             elapsed = time.perf_counter() - start
+            # What the run amounts to if the caller stops consuming at this snapshot.
+            self.last_result = RunResult("stopped", self.epoch - first_epoch, elapsed,
+                                         f"Stopped at epoch {self.epoch}; the model so far is kept.")
             yield self._snapshot(target, elapsed)
             # Grow the chunk towards one snapshot per interval (first chunks include tracing).
             per_epoch = chunk_seconds / chunk

@@ -91,6 +91,7 @@ def test_stop_keeps_weights_and_history():
         break  # the caller stops at the first snapshot
     assert trainer.epoch == snapshot.epoch == len(trainer.history) < 500
     assert trainer.last_result.status == "stopped"
+    assert trainer.last_result.epochs_run == snapshot.epoch and trainer.last_result.seconds > 0
     weights = [w.copy() for w in trainer.model.get_weights()]
     assert all(np.isfinite(w).all() for w in weights)
     trainer.run_to_end(3)  # and it can go on from there
