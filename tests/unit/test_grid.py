@@ -74,6 +74,11 @@ def test_hidden_neurons_equal_units():
     assert [n.shape[-1] for n in view.neurons] == [7, 3, 8]
 
 
+def test_no_hidden_layer():
+    view = PlaneProbe(trainer_for(replace(PlaygroundConfig(), hidden=())), resolution=8).evaluate()
+    assert view.neurons == [] and view.output.shape == (8, 8, 1)
+
+
 def test_features_are_transformed_once_for_the_grid():
     config = replace(PlaygroundConfig(), features=("x1sq", "x2", "sinx1"))
     view = PlaneProbe(trainer_for(config), resolution=11).evaluate()
