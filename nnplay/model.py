@@ -82,3 +82,14 @@ def to_probabilities(config: PlaygroundConfig, outputs):
     if config.task == "multiclass":
         return np.asarray(keras.ops.softmax(outputs, axis=-1))
     return np.asarray(keras.ops.sigmoid(outputs))
+
+
+def to_keras_bytes(model: keras.Model) -> bytes:
+    """The model as a .keras file's bytes (for a download)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.keras"
+        model.save(path)
+        return path.read_bytes()

@@ -1,8 +1,6 @@
 """Playground: build a network, train it live, see it learn, share it by link."""
 
 import json
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 
@@ -14,7 +12,7 @@ from nnplay.codegen import to_keras_script  # noqa: E402
 from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs  # noqa: E402
 from nnplay.datasets import DataError, csv_columns, load_dataset  # noqa: E402
 from nnplay.grid import PlaneProbe  # noqa: E402
-from nnplay.model import to_probabilities  # noqa: E402
+from nnplay.model import to_keras_bytes, to_probabilities  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
 from nnplay.ui import controls, training_panel  # noqa: E402
 from nnplay.ui.session import current_config, set_config, show_notices, sync_url  # noqa: E402
@@ -35,6 +33,7 @@ def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, out
     return build_model(_config, inputs, outputs).get_weights()
 
 
+training_panel.settle()  # a run a click interrupted is recorded before anything is drawn
 config = current_config()
 controls.push_to_widgets(config)
 notes = advice(config)
@@ -144,11 +143,13 @@ def draw(current: Trainer | None, live=None) -> None:
         if probe is None or probe.trainer is not current:
             probe = st.session_state["probe"] = PlaneProbe(current)
     view = probe.evaluate() if probe is not None else None
-    if data is not None:
+    # The network picture is the heaviest chart for the browser: during a run, every 3rd redraw.
+    if data is not None and (live is None or n % 3 == 1 or live.done):
         weights = (current.model.get_weights() if current is not None
                    else initial_weights(config, repr(config), data.n_features, outputs))
         network_slot.plotly_chart(plots.network_figure(config if current is None else current.config, weights, view,
                                                        input_names=data.feature_names), key=f"net-{n}")
+    if data is not None and (view is not None or live is None):  # data-only views do not change mid-run
         if view is not None:
             figure = plots.boundary_figure(view, data, config.task, discretize=discretize, label_index=label_index,
                                            show_test=st.session_state["show_test"])
@@ -191,7 +192,7 @@ if model_trainer is not None and model_trainer.last_result is not None:
     (st.error if result.status == "diverged" else st.info)(
         f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; "
         f"{model_trainer.epoch} epochs in all)", icon="🧯" if result.status == "diverged" else "⏱️")
-    evaluation = st.session_state.get("evaluation") or training_panel.final_evaluation(model_trainer)
+    evaluation = training_panel.final_evaluation(model_trainer)
     metric_cols = st.columns(len(evaluation.headline) + 1)
     for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
         column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
@@ -225,11 +226,9 @@ with share_tab:
             st.rerun()
         except (ConfigError, ValueError) as err:
             st.error(f"That config file could not be used: {err}")
-    if model_trainer is not None:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "nnplay_model.keras"
-            model_trainer.model.save(path)
-            st.download_button("Download trained model (.keras)", path.read_bytes(), file_name="nnplay_model.keras")
+    if model_trainer is not None:  # saved only when clicked
+        st.download_button("Download trained model (.keras)", lambda: to_keras_bytes(model_trainer.model),
+                           file_name="nnplay_model.keras", mime="application/octet-stream")
 with history_tab:
     history = training_panel.runs()
     if history:

@@ -8,9 +8,10 @@ rerun the script, which interrupts the drawing loop at its next st.* call; the
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
-from nnplay.config import PlaygroundConfig
 from nnplay.live import LiveRun
 from nnplay.metrics import Evaluation, evaluate
 from nnplay.model import to_probabilities
@@ -18,7 +19,8 @@ from nnplay.runs import RunRecord, make_record
 from nnplay.training import Trainer
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
-REDRAW_EVERY_S = 0.25
+_FINISH_LOCK = threading.Lock()
+REDRAW_EVERY_S = 0.33  # ~3 redraws a second: live, yet light on a 2-core server and its browser
 
 
 def trainer() -> Trainer | None:
@@ -31,7 +33,6 @@ def runs() -> list[RunRecord]:
 
 def reset() -> None:
     st.session_state.pop("trainer", None)
-    st.session_state.pop("evaluation", None)
 
 
 def final_evaluation(model_trainer: Trainer) -> Evaluation:
@@ -40,20 +41,39 @@ def final_evaluation(model_trainer: Trainer) -> Evaluation:
     return evaluate(model_trainer.config, outputs, data.y_test, data.class_names)
 
 
-def record_run(model_trainer: Trainer, config: PlaygroundConfig) -> None:
-    """Keep the run in the history (also when it was stopped or diverged)."""
+def record_run(model_trainer: Trainer, history: list[RunRecord]) -> None:
+    """Keep the run in the history (also when it was stopped or diverged). Plain Python only:
+    this runs in a `finally` while Streamlit is stopping or rerunning the script."""
     if model_trainer.last_result is None or len(model_trainer.history) == 0:
         return
     evaluation = final_evaluation(model_trainer)
-    st.session_state["evaluation"] = evaluation
-    history = runs()
-    history.append(make_record(len(history) + 1, config, model_trainer.history, model_trainer.last_result,
-                               evaluation.headline))
+    history.append(make_record(len(history) + 1, model_trainer.config, model_trainer.history,
+                               model_trainer.last_result, evaluation.headline))
+
+
+def _finish(live: LiveRun, history: list[RunRecord]) -> None:
+    """Stop the thread and record the run, exactly once (two script runs may both get here)."""
+    with _FINISH_LOCK:
+        live.stop()
+        if not getattr(live, "recorded", False):
+            live.recorded = True
+            record_run(live.trainer, history)
+
+
+def settle() -> None:
+    """Call at the top of the page: a run interrupted by a click may still be winding down in
+    the previous script thread; finish it before drawing so the history is complete."""
+    live = st.session_state.get("live")
+    if live is not None:
+        _finish(live, runs())
+        st.session_state.pop("live", None)
 
 
 def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
     """Run `epochs` epochs in a thread; call draw(trainer, live_run) a few times a second."""
+    history = runs()  # taken now: the finally block must not touch st.*
     live = LiveRun(model_trainer, epochs, max_seconds=RUN_TIME_BUDGET_S).start()
+    st.session_state["live"] = live
     try:
         while True:
             finished = live.wait(REDRAW_EVERY_S)
@@ -61,8 +81,8 @@ def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
             if finished:
                 break
     finally:  # also on a rerun/stop raised inside draw(): end the thread, keep the model
-        live.stop()
-        record_run(model_trainer, model_trainer.config)
+        _finish(live, history)
+    st.session_state.pop("live", None)
     if live.error is not None:
         raise live.error
 
