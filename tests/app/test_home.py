@@ -1,0 +1,38 @@
+"""The home page under AppTest: cards, and the shared-link field (nnplay and TF Playground links)."""
+
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+HOME = str(Path(__file__).resolve().parents[2] / "app.py")
+TF_LINK = ("https://playground.tensorflow.org/#activation=relu&batchSize=10&dataset=xor&learningRate=0.03"
+           "&regularizationRate=0&noise=0&networkShape=4,2&seed=0.8&percTrainData=50&x=true&y=true&cosX=true"
+           "&problem=classification")
+
+
+def test_home_lists_the_pages_and_has_a_link_field():
+    at = AppTest.from_file(HOME, default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "nnplay"
+    assert at.text_input[0].label.startswith("Paste an nnplay link")
+
+
+def test_a_tf_playground_link_says_what_could_not_be_carried_over():
+    at = AppTest.from_file(HOME, default_timeout=30).run()
+    at.text_input[0].input(TF_LINK).run()
+    assert not at.exception
+    notice = at.warning[0].value
+    assert "cosX" in notice or "cos" in notice
+    assert any(b.label == "Open in the Playground" for b in at.button)
+
+
+def test_home_does_not_import_tensorflow():
+    # Run in a fresh interpreter: this test process may have imported TensorFlow already.
+    import subprocess
+
+    code = ("import sys; from streamlit.testing.v1 import AppTest; "
+            f"AppTest.from_file({HOME!r}, default_timeout=30).run(); "
+            "print('tensorflow' in sys.modules or 'keras' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stderr[-2000:]
