@@ -19,3 +19,24 @@ def test_home_renders(page, streamlit_server, server_log):
     assert_no_exception(page)
     screenshot(page, "home")
     server_log.assert_no_traceback()
+
+
+def test_a_pasted_tf_playground_link_opens_the_playground(page, streamlit_server, server_log):
+    from harness import click_button, current_query, expect_rerun
+
+    open_app(page, streamlit_server)
+    box = page.get_by_label("Paste an nnplay link — or a TensorFlow Playground link (playground.tensorflow.org/#…)")
+    with expect_rerun(page):
+        box.fill("https://playground.tensorflow.org/#activation=relu&dataset=xor&networkShape=5,3"
+                 "&learningRate=0.1&batchSize=20&cosX=true&problem=classification")
+        box.press("Enter")
+    wait_for_text(page, "What could not be carried over")
+    click_button(page, "Open in the Playground")
+    page.wait_for_url("**/Playground?**")
+    page.get_by_role("heading", name="Playground").wait_for(state="visible")
+    query = current_query(page)
+    assert (query["data"], query["hidden"], query["lr"], query["batch"]) == ("xor", "5relu,3relu", "0.1", "20")
+    assert page.get_by_label("Layer 1 units").input_value() == "5"
+    assert_no_exception(page)
+    screenshot(page, "home-link-opened")
+    server_log.assert_no_traceback()
