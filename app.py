@@ -10,6 +10,9 @@ PAGES = [
     ("pages/1_Playground.py", "🧪 Playground",
      "Pick a task, stack layers, choose an optimizer, and watch the loss and the decision boundary move live. "
      "Export the Keras code; share the setup as a link."),
+    ("pages/2_Softmax_Inspector.py", "🔎 Softmax Inspector",
+     "Logits, probabilities that sum to one, confident mistakes, a confusion matrix, and why "
+     "from_logits=True is the numerically stable way."),
 ]
 
 st.title("nnplay")

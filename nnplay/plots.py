@@ -628,3 +628,16 @@ def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32,
         height=int(height_px * 2.2) + 20, showlegend=False, margin=dict(l=4, r=4, t=4, b=4),
         xaxis=_hidden_axis(range=[0, width_px]),
         yaxis=_hidden_axis(range=[height_px, 0], scaleanchor="x", constrain="domain")))
+
+
+def class_bars_figure(values: np.ndarray, class_names: Sequence[str], highlight: int | None = None,
+                      title: str = "", y_range: tuple[float, float] | None = None) -> go.Figure:
+    """One bar per class (logits or probabilities); the true class in blue, the rest grey."""
+    colors = [BLUE if i == highlight else "#b0b7c3" for i in range(len(values))]
+    figure = go.Figure(go.Bar(x=list(class_names), y=[float(v) for v in values], marker_color=colors,
+                              text=[f"{float(v):.3g}" for v in values], textposition="outside"))
+    figure.update_layout(**_layout(height=260, title=dict(text=title, x=0, font=dict(size=13))))
+    figure.update_xaxes(type="category")
+    if y_range is not None:
+        figure.update_yaxes(range=list(y_range))
+    return figure

@@ -1,0 +1,96 @@
+"""Per-example predictions of a trained classifier: logits, probabilities, loss, mistakes.
+
+The Softmax Inspector's engine: what the model says about each test example, and
+the orderings a gallery needs (mistakes only, most confident mistakes first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from nnplay.config import HiddenLayer, PlaygroundConfig, default_config
+from nnplay.model import to_probabilities
+from nnplay.stability import stable_log_softmax
+
+
+def course_mnist_config() -> PlaygroundConfig:
+    """The course's MNIST network: 25 ReLU → 15 ReLU → 10 linear, Adam 1e-3, from_logits=True."""
+    return replace(default_config("multiclass"), dataset="mnist", n_samples=6_000, train_fraction=0.8,
+                   hidden=(HiddenLayer(25, "relu"), HiddenLayer(15, "relu")), optimizer="adam",
+                   learning_rate=1e-3, batch_size=32, epochs=10)
+
+
+@dataclass
+class Predictions:
+    outputs: np.ndarray  # raw model outputs (logits for a logits model), (n, K)
+    probabilities: np.ndarray  # (n, K): softmax rows sum to 1; sigmoid columns do not
+    true: np.ndarray  # (n,) class index (multiclass/binary) or (n, K) labels (multi-label)
+    predicted: np.ndarray
+    loss: np.ndarray  # (n,) the example's loss: −log a_y for multiclass
+    uses_softmax: bool
+
+    @property
+    def correct(self) -> np.ndarray:
+        if self.true.ndim == 2:
+            return (self.predicted == self.true).all(axis=1)
+        return self.predicted == self.true
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """Probability the model gives its own answer."""
+        if self.uses_softmax:
+            return self.probabilities.max(axis=1)
+        p = self.probabilities
+        return np.where(p >= 0.5, p, 1 - p).min(axis=1)
+
+
+def predictions_for(config: PlaygroundConfig, outputs: np.ndarray, y_true: np.ndarray,
+                    threshold: float = 0.5) -> Predictions:
+    outputs = np.asarray(outputs, np.float32)
+    probabilities = np.asarray(to_probabilities(config, outputs), np.float32)
+    if config.task == "multiclass":
+        log_probabilities = (stable_log_softmax(outputs) if config.uses_logits
+                             else np.log(np.clip(probabilities, 1e-12, 1.0)))
+        loss = -log_probabilities[np.arange(len(y_true)), y_true]
+        return Predictions(outputs, probabilities, y_true, probabilities.argmax(axis=1), loss, True)
+    p = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    labels = y_true.reshape(len(y_true), -1).astype(np.float32)
+    loss = -(labels * np.log(p) + (1 - labels) * np.log(1 - p)).mean(axis=1)
+    predicted = (probabilities > threshold).astype(int)
+    if config.task == "binary":
+        return Predictions(outputs, probabilities, y_true.astype(int), predicted[:, 0], loss, False)
+    return Predictions(outputs, probabilities, y_true.astype(int), predicted, loss, False)
+
+
+def gallery_order(predictions: Predictions, mistakes_only: bool = False,
+                  most_confident_mistakes_first: bool = False) -> np.ndarray:
+    """Indices of test examples for the gallery."""
+    order = np.arange(len(predictions.true))
+    if mistakes_only:
+        order = order[~predictions.correct]
+    if most_confident_mistakes_first:
+        wrong_first = np.lexsort((-predictions.confidence[order], predictions.correct[order]))
+        order = order[wrong_first]
+    return order
+
+
+def top_k(probabilities: np.ndarray, k: int = 3) -> list[tuple[int, float]]:
+    """The k most probable classes of one example, best first."""
+    best = np.argsort(-probabilities)[:k]
+    return [(int(c), float(probabilities[c])) for c in best]
+
+
+def in_cell(predictions: Predictions, true_class: int, predicted_class: int) -> np.ndarray:
+    """Indices of the examples in one confusion-matrix cell."""
+    return np.nonzero((predictions.true == true_class) & (predictions.predicted == predicted_class))[0]
+
+
+def per_class_accuracy(predictions: Predictions, n_classes: int) -> np.ndarray:
+    accuracy = np.full(n_classes, np.nan)
+    for c in range(n_classes):
+        mask = predictions.true == c
+        if mask.any():
+            accuracy[c] = float((predictions.predicted[mask] == c).mean())
+    return accuracy
