@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 
-from nnplay.training import RunResult, Snapshot, Trainer
+from nnplay.training import Snapshot, Trainer
 
 
 class LiveRun:
@@ -52,7 +52,3 @@ class LiveRun:
     @property
     def done(self) -> bool:
         return not self._thread.is_alive()
-
-    @property
-    def result(self) -> RunResult | None:
-        return self.trainer.last_result if self.done else None

@@ -15,7 +15,6 @@ other sessions train in the same process, and 50 + 50 epochs equal 100.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 from typing import Iterator
@@ -82,10 +81,6 @@ class History:
 
     def __len__(self) -> int:
         return len(self.epoch)
-
-    def truncate(self, n: int) -> None:
-        for values in (self.epoch, self.train_loss, self.test_loss, *self.train_metrics.values(), *self.test_metrics.values()):
-            del values[n:]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ st.set_page_config(page_title="Softmax Inspector · nnplay", page_icon="🔎", l
 
 from nnplay import plots  # noqa: E402
 from nnplay.datasets import DataError, load_dataset  # noqa: E402
+from nnplay.metrics import evaluate  # noqa: E402
 from nnplay.predictions import (  # noqa: E402
     course_mnist_config, gallery_order, in_cell, per_class_accuracy, predictions_for, top_k,
 )
@@ -110,8 +111,6 @@ for slot, i in enumerate(order):
 # ------------------------------------------------------------------ confusion matrix
 if predictions.uses_softmax or config.task == "binary":
     st.header("Confusion matrix")
-    from nnplay.metrics import evaluate  # noqa: E402
-
     evaluation = evaluate(config, predictions.probabilities, data.y_test, names)
     left, right = st.columns([3, 2])
     left.plotly_chart(plots.confusion_figure(evaluation), key="confusion")

@@ -7,7 +7,6 @@ config is the single source of truth; widget keys only mirror it.
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import streamlit as st
 
@@ -38,10 +37,6 @@ def set_config(config: PlaygroundConfig) -> bool:
     st.session_state[ERROR_KEY] = None
     st.session_state[CONFIG_KEY] = config
     return True
-
-
-def update_config(**changes) -> bool:
-    return set_config(replace(current_config(), **changes))
 
 
 def sync_url(config: PlaygroundConfig) -> None:
