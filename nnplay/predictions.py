@@ -22,6 +22,12 @@ def course_mnist_config() -> PlaygroundConfig:
                    learning_rate=1e-3, batch_size=32, epochs=10)
 
 
+def toy_multilabel_config() -> PlaygroundConfig:
+    """A small multi-label model on the zones data: 3 independent sigmoid outputs, trained in seconds."""
+    return replace(default_config("multilabel"), hidden=(HiddenLayer(8, "relu"), HiddenLayer(8, "relu")),
+                   optimizer="adam", learning_rate=0.01, batch_size=10, epochs=60, noise=0.1, from_logits=True)
+
+
 @dataclass
 class Predictions:
     outputs: np.ndarray  # raw model outputs (logits for a logits model), (n, K)
@@ -94,3 +100,75 @@ def per_class_accuracy(predictions: Predictions, n_classes: int) -> np.ndarray:
         if mask.any():
             accuracy[c] = float((predictions.predicted[mask] == c).mean())
     return accuracy
+
+
+def nearest_point(points: np.ndarray, x1: float, x2: float) -> int:
+    """Index of the 2-D point closest to (x1, x2): how a learner picks a toy example by coordinates."""
+    distances = np.hypot(points[:, 0] - x1, points[:, 1] - x2)
+    return int(np.argmin(distances))
+
+
+def logits_of(config: PlaygroundConfig, outputs: np.ndarray) -> np.ndarray:
+    """The pre-activation z of the output layer, whatever the output activation was.
+
+    A logits model returns z itself; a sigmoid output returns σ(z), so z = log(p / (1 − p));
+    a softmax output returns e^z / Σe^z, so log p recovers z up to a constant per row (which
+    softmax ignores anyway).
+    """
+    outputs = np.asarray(outputs, np.float64)
+    if config.uses_logits:
+        return outputs
+    p = np.clip(outputs, 1e-12, 1 - 1e-12)
+    if config.task == "multiclass":
+        return np.log(p)
+    return np.log(p) - np.log1p(-p)
+
+
+def sigmoid_and_softmax(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The same logits read two ways: K independent sigmoids, or one softmax over the K."""
+    z = np.asarray(logits, np.float64)
+    sigmoid = 1 / (1 + np.exp(-z))
+    shifted = np.exp(z - z.max(axis=-1, keepdims=True))
+    return sigmoid, shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+@dataclass
+class ThresholdReport:
+    """Yes/no decisions from sigmoid probabilities at one threshold, scored on the test set."""
+
+    threshold: float
+    decisions: np.ndarray  # (n, K) 0/1
+    exact_match: float  # every label of an example right
+    hamming_accuracy: float  # share of single label decisions right
+    precision: float  # micro-averaged over labels
+    recall: float
+    f1: float
+    per_label: list[dict]  # one row per label: name, precision, recall, predicted yes, truly yes
+
+
+def threshold_report(probabilities: np.ndarray, y_true: np.ndarray, threshold: float,
+                     label_names) -> ThresholdReport:
+    """Score decisions `p > threshold` (as Keras's accuracy does) with scikit-learn.
+
+    Lower thresholds say yes more often: recall goes up, precision down.
+
+    Works for one sigmoid (binary) and for K (multi-label): each column is its own yes/no question,
+    and the micro averages pool every single decision.
+    """
+    from sklearn.metrics import hamming_loss, precision_recall_fscore_support
+
+    truth = np.asarray(y_true).reshape(len(y_true), -1).astype(int)
+    decisions = (np.asarray(probabilities).reshape(len(truth), -1) > threshold).astype(int)
+
+    def scores(t, d):
+        return precision_recall_fscore_support(t, d, average="binary", zero_division=0)[:3]
+
+    precision, recall, f1 = scores(truth.ravel(), decisions.ravel())
+    per_label = []
+    for k, name in enumerate(label_names):
+        label_precision, label_recall, _ = scores(truth[:, k], decisions[:, k])
+        per_label.append({"label": str(name), "precision": float(label_precision), "recall": float(label_recall),
+                          "predicted yes": int(decisions[:, k].sum()), "truly yes": int(truth[:, k].sum())})
+    return ThresholdReport(float(threshold), decisions, float((decisions == truth).all(axis=1).mean()),
+                           float(1 - hamming_loss(truth.ravel(), decisions.ravel())), float(precision),
+                           float(recall), float(f1), per_label)

@@ -36,3 +36,49 @@ def test_sigmoid_outputs_need_not_sum_to_one():
                         np.array([[1, 1, 0]]))
     assert p.probabilities.sum() == pytest.approx(2.4)
     assert list(p.predicted[0]) == [1, 1, 1] and not p.correct[0]
+
+
+# ------------------------------------------------------------------ picking, sigmoids, thresholds
+from dataclasses import replace  # noqa: E402
+
+from nnplay.predictions import logits_of, nearest_point, sigmoid_and_softmax, threshold_report  # noqa: E402
+
+
+def test_nearest_point_picks_the_closest_test_point():
+    points = np.array([[0.0, 0.0], [3.0, 1.0], [-2.0, 4.0]])
+    assert nearest_point(points, 2.6, 0.7) == 1
+    assert nearest_point(points, -5.0, 5.0) == 2
+
+
+def test_logits_are_recovered_from_sigmoid_and_softmax_outputs():
+    z = np.array([[2.0, -1.0, 0.5]])
+    sigmoid_config = replace(default_config("multilabel"), from_logits=False)
+    np.testing.assert_allclose(logits_of(sigmoid_config, 1 / (1 + np.exp(-z))), z, rtol=1e-6)
+    softmax_config = replace(default_config("multiclass"), from_logits=False)
+    recovered = logits_of(softmax_config, np.exp(z) / np.exp(z).sum())
+    np.testing.assert_allclose(recovered - recovered.max(), z - z.max(), atol=1e-9)  # up to a constant
+
+
+def test_sigmoids_need_not_sum_to_one_softmax_does():
+    sigmoid, softmax = sigmoid_and_softmax(np.array([3.0, 2.0, 4.0]))
+    assert sigmoid.sum() > 2.5  # three labels all likely at once
+    assert softmax.sum() == pytest.approx(1.0)
+    # One sigmoid is the softmax of (0, z).
+    single, pair = sigmoid_and_softmax(np.array([0.0, 1.3]))
+    assert single[1] == pytest.approx(pair[1])
+
+
+def test_threshold_trades_precision_for_recall():
+    probabilities = np.array([[0.9, 0.2], [0.4, 0.7], [0.6, 0.55], [0.3, 0.1]])
+    truth = np.array([[1, 0], [1, 1], [0, 1], [0, 0]])
+    at_half = threshold_report(probabilities, truth, 0.5, ["a", "b"])
+    # Decisions at 0.5: [1,0], [0,1], [1,1], [0,0] → 6 of 8 single decisions right, 2 of 4 rows exact.
+    assert at_half.hamming_accuracy == pytest.approx(6 / 8)
+    assert at_half.exact_match == pytest.approx(2 / 4)
+    assert at_half.precision == pytest.approx(3 / 4) and at_half.recall == pytest.approx(3 / 4)
+    low = threshold_report(probabilities, truth, 0.1, ["a", "b"])
+    assert low.recall == 1.0 and low.precision < at_half.precision
+    assert [row["truly yes"] for row in low.per_label] == [2, 2]
+    # Binary: one column of probabilities and a flat label vector.
+    binary = threshold_report(probabilities[:, :1], truth[:, 0], 0.5, ["class 1"])
+    assert binary.hamming_accuracy == binary.exact_match == pytest.approx(2 / 4)  # 1,0,1,0 vs 1,1,0,0

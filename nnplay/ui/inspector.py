@@ -1,0 +1,321 @@
+"""The Softmax Inspector's sections. Each one draws one part of the page from the trainer and
+its test-set predictions; the page (`pages/2_Softmax_Inspector.py`) only puts them in order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from nnplay import plots
+from nnplay.datasets import DataError, load_dataset
+from nnplay.drawing import to_mnist
+from nnplay.grid import PlaneProbe
+from nnplay.metrics import evaluate
+from nnplay.model import to_probabilities
+from nnplay.predictions import (
+    Predictions, course_mnist_config, gallery_order, in_cell, logits_of, nearest_point, per_class_accuracy,
+    sigmoid_and_softmax, threshold_report, top_k, toy_multilabel_config,
+)
+from nnplay.stability import compare, round_off_example
+from nnplay.training import Trainer
+from nnplay.ui import training_panel
+
+PLAYGROUND = "The model trained on the Playground"
+IN_PLACE = {
+    "The course's MNIST network (softmax)": (
+        course_mnist_config, "Train the course's MNIST model",
+        "25 ReLU → 15 ReLU → 10 linear, Adam 1e-3, SparseCategoricalCrossentropy(from_logits=True), "
+        "on MNIST digits."),
+    "A multi-label toy network (3 sigmoids)": (
+        toy_multilabel_config, "Train the multi-label toy model",
+        "8 ReLU → 8 ReLU → 3 linear, Adam 0.01, BinaryCrossentropy(from_logits=True), on the zones data: "
+        "each point can be in several zones at once, so each output is its own yes/no question."),
+}
+GALLERY_SIZE = 24
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
+
+
+# ------------------------------------------------------------------ which model
+def choose_model() -> Trainer | None:
+    """The model to inspect: the Playground's classifier, or one trained here. None until trained."""
+    playground = training_panel.trainer()
+    usable = playground is not None and playground.config.task in ("multiclass", "binary", "multilabel")
+    choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
+                      key="inspector_source")
+    if choice == PLAYGROUND:
+        st.caption(f"The Playground's model: {playground.config.task}, {playground.config.dataset}, "
+                   f"{playground.epoch} epochs.")
+        return playground
+    trained = st.session_state.setdefault("inspector_trainers", {})
+    if choice in trained:
+        return trained[choice]
+    make_config, button, description = IN_PLACE[choice]
+    if not usable:
+        st.info("No classifier has been trained on the Playground in this session; train one here.")
+    st.markdown(description)
+    if not st.button(button, type="primary"):
+        return None
+    trainer = _train_with_progress(make_config())
+    if trainer is not None:
+        trained[choice] = trainer
+    return trainer
+
+
+def _train_with_progress(config) -> Trainer | None:
+    try:
+        data = load_dataset(config)
+    except DataError as err:
+        st.error(str(err))
+        return None
+    st.caption(data.source)
+    trainer = Trainer(config, data)
+    bar = st.progress(0.0, text="Training…")
+    for snapshot in trainer.run():
+        metric, value = next(iter(snapshot.test_metrics.items()))
+        bar.progress(snapshot.fraction_done, text=f"Epoch {snapshot.epoch} of {snapshot.target_epoch} · "
+                     f"test {metric.replace('_', ' ')} {value:.3f}")
+    bar.empty()
+    return trainer
+
+
+def output_names(predictions: Predictions, class_names) -> list[str]:
+    k = predictions.outputs.shape[1]
+    if len(class_names) == k:
+        return list(class_names)
+    return ["class 1"] if k == 1 else [f"output {i}" for i in range(k)]
+
+
+# ------------------------------------------------------------------ picking one example
+def choose_example(trainer: Trainer, predictions: Predictions) -> int:
+    """A test example by its index; on the plane, also by coordinates or a click on the point."""
+    data = trainer.data
+    n_test = len(predictions.true)
+    st.session_state.setdefault("inspector_index", 0)
+    st.session_state["inspector_index"] = min(int(st.session_state["inspector_index"]), n_test - 1)
+    if data.points_test is None:
+        return int(st.number_input("Test example", 0, n_test - 1, key="inspector_index",
+                                   help="Its index in the test set"))
+
+    points = data.points_test
+
+    def snap_to_coordinates():
+        st.session_state["inspector_index"] = nearest_point(points, st.session_state["inspector_x1"],
+                                                            st.session_state["inspector_x2"])
+
+    def follow_index():
+        st.session_state["inspector_x1"], st.session_state["inspector_x2"] = (
+            float(v) for v in points[st.session_state["inspector_index"]])
+
+    def pick_clicked_point():
+        picked = [p for p in st.session_state["inspector_plane"].selection.points if "customdata" in p]
+        if picked:
+            st.session_state["inspector_index"] = int(np.ravel(picked[-1]["customdata"])[0])
+            follow_index()
+
+    if "inspector_x1" not in st.session_state:
+        follow_index()
+    index = int(st.session_state["inspector_index"])
+    controls, plane = st.columns([1, 2])
+    with controls:
+        st.number_input("Test example", 0, n_test - 1, key="inspector_index", on_change=follow_index,
+                        help="Its index in the test set")
+        st.markdown("**…or the test point nearest to**")
+        st.number_input("x₁", -6.0, 6.0, step=0.5, key="inspector_x1", on_change=snap_to_coordinates)
+        st.number_input("x₂", -6.0, 6.0, step=0.5, key="inspector_x2", on_change=snap_to_coordinates)
+        st.caption("…or click a point on the plane.")
+    view = _plane_view(trainer)
+    label_index = 0
+    plane.plotly_chart(plots.pick_point_figure(view, data, trainer.config.task, index, label_index),
+                       key="inspector_plane", on_select=pick_clicked_point, selection_mode="points")
+    return index
+
+
+def _plane_view(trainer: Trainer):
+    """The model's output over the plane, probed once per model and epoch (the probe compiles once)."""
+    cache = st.session_state.setdefault("inspector_planes", {})
+    key = (id(trainer), trainer.epoch)
+    if key not in cache:
+        cache.clear()
+        cache[key] = PlaneProbe(trainer).evaluate()
+    return cache[key]
+
+
+def show_example(data, index: int, where=st) -> None:
+    if data.image_shape is not None:
+        where.image(data.x_test[index].reshape(data.image_shape), width=112, clamp=True)
+    elif data.points_test is not None:
+        x1, x2 = data.points_test[index]
+        where.write(f"point ({x1:.2f}, {x2:.2f})")
+
+
+# ------------------------------------------------------------------ one example
+def one_example(trainer: Trainer, predictions: Predictions, index: int) -> None:
+    config, data = trainer.config, trainer.data
+    names = output_names(predictions, data.class_names)
+    left, middle, right = st.columns([1, 2, 2])
+    with left:
+        show_example(data, index)
+        if predictions.uses_softmax:
+            truth, guess = int(predictions.true[index]), int(predictions.predicted[index])
+            st.markdown(f"True: **{names[truth]}**  \nPredicted: **{names[guess]}** "
+                        + (":green[✓]" if truth == guess else ":red[✗]"))
+            st.markdown(f"Loss −log a_y = **{predictions.loss[index]:.4f}**")
+        else:
+            truth = np.atleast_1d(predictions.true[index])
+            st.markdown("True: **" + (", ".join(n for n, t in zip(names, truth) if t) or "none") + "**")
+            st.markdown(f"Loss (binary cross-entropy, mean over outputs) = **{predictions.loss[index]:.4f}**")
+    highlight = int(predictions.true[index]) if predictions.uses_softmax else None
+    middle.plotly_chart(plots.class_bars_figure(
+        logits_of(config, predictions.outputs[index: index + 1])[0], names, highlight,
+        "Logits z (before the output activation)"), key="logits")
+    probabilities = predictions.probabilities[index]
+    kind = "softmax" if predictions.uses_softmax else "sigmoid"
+    right.plotly_chart(plots.class_bars_figure(probabilities, names, highlight,
+                                               f"{kind} probabilities — sum = {probabilities.sum():.4f}",
+                                               (0, 1.15)), key="probabilities")
+
+
+# ------------------------------------------------------------------ gallery
+def gallery(trainer: Trainer, predictions: Predictions) -> None:
+    data = trainer.data
+    names = output_names(predictions, data.class_names)
+    options = st.columns(2)
+    mistakes_only = options[0].toggle("Mistakes only")
+    confident_first = options[1].toggle("Most confident mistakes first")
+    order = gallery_order(predictions, mistakes_only, confident_first)[:GALLERY_SIZE]
+    if len(order) == 0:
+        st.success("No mistakes on the test set.")
+    columns = st.columns(8)
+    for slot, i in enumerate(order):
+        with columns[slot % 8]:
+            show_example(data, int(i))
+            colour = "green" if predictions.correct[i] else "red"
+            if predictions.uses_softmax:
+                lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
+                st.markdown(f":{colour}[**{names[int(predictions.true[i])]}**]  \n" + "  \n".join(lines))
+            else:
+                lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
+                st.markdown(f":{colour}[**{'right' if predictions.correct[i] else 'wrong'}**]  \n"
+                            + "  \n".join(lines))
+
+
+# ------------------------------------------------------------------ confusion matrix
+def confusion(trainer: Trainer, predictions: Predictions) -> None:
+    config, data = trainer.config, trainer.data
+    names = list(data.class_names)
+    evaluation = evaluate(config, predictions.probabilities, data.y_test, names)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
+    right.dataframe(pd.DataFrame({"class": names, "accuracy": per_class_accuracy(predictions, len(names))}),
+                    hide_index=True)
+    cell = st.columns(2)
+    true_class = cell[0].selectbox("True class", range(len(names)), format_func=lambda c: names[c])
+    predicted_class = cell[1].selectbox("Predicted class", range(len(names)), format_func=lambda c: names[c],
+                                        index=min(1, len(names) - 1))
+    members = in_cell(predictions, true_class, predicted_class)
+    st.caption(f"{len(members)} test examples are {names[true_class]} predicted as {names[predicted_class]}.")
+    cell_columns = st.columns(8)
+    for slot, i in enumerate(members[:16]):
+        show_example(data, int(i), cell_columns[slot % 8])
+
+
+# ------------------------------------------------------------------ draw a digit
+def draw_a_digit(trainer: Trainer, predictions: Predictions) -> None:
+    """A canvas: the drawing becomes a 28×28 MNIST-style image and goes through the model."""
+    from streamlit_drawable_canvas import st_canvas  # registers its component on import
+
+    names = output_names(predictions, trainer.data.class_names)
+    canvas, processed, answer = st.columns([2, 2, 3])
+    with canvas:
+        # Transparent background: the canvas's alpha channel is the ink.
+        drawing = st_canvas(stroke_width=18, stroke_color="#000000", background_color="", height=224, width=224,
+                            drawing_mode="freedraw", return_image_data=True, key="digit_canvas")
+        st.caption("Draw with the mouse; the bin icon clears it.")
+    image = None if drawing.image_data is None else to_mnist(drawing.image_data)
+    if image is None:
+        processed.info("Draw a digit in the box. It will be scaled to fit 20×20 pixels and centred by its "
+                       "centre of mass in a 28×28 field, as MNIST's digits were.")
+        return
+    processed.plotly_chart(plots.digit_figure(image, "What the network sees (28×28)"), key="digit_image")
+    outputs = trainer.raw_outputs(image.reshape(1, -1).astype(np.float32))
+    probabilities = np.asarray(to_probabilities(trainer.config, outputs))[0]
+    kind = "softmax" if predictions.uses_softmax else "sigmoid"
+    answer.plotly_chart(plots.class_bars_figure(probabilities, names, int(np.argmax(probabilities)),
+                                                f"{kind} probabilities — sum = {probabilities.sum():.4f}",
+                                                (0, 1.15)), key="digit_probabilities")
+    if predictions.uses_softmax:
+        answer.markdown(f"The network says **{names[int(np.argmax(probabilities))]}** "
+                        f"({probabilities.max():.0%}).")
+
+
+# ------------------------------------------------------------------ sigmoids and thresholds
+def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: int) -> None:
+    """Binary and multi-label models: independent sigmoids set against a softmax, and the threshold."""
+    config, data = trainer.config, trainer.data
+    names = output_names(predictions, data.class_names)
+    z = logits_of(config, predictions.outputs[index: index + 1])[0]
+    if config.task == "binary":
+        # One sigmoid is a two-class softmax over the logits (0, z): σ(z) = e^z / (e^0 + e^z).
+        sigmoid, softmax = sigmoid_and_softmax(np.array([0.0, z[0]]))
+        pair = ["class 0", "class 1"]
+        left, right = st.columns(2)
+        left.plotly_chart(plots.class_bars_figure([1 - sigmoid[1], sigmoid[1]], pair, None,
+                                                  f"sigmoid: P(1) = σ(z) = {sigmoid[1]:.4f}, P(0) = 1 − σ(z)",
+                                                  (0, 1.15)), key="binary_sigmoid")
+        right.plotly_chart(plots.class_bars_figure(softmax, pair, None, "softmax over logits (0, z): the same "
+                                                   "numbers", (0, 1.15)), key="binary_softmax")
+        st.caption("A single sigmoid output is a two-class softmax in disguise: σ(z) = eᶻ / (e⁰ + eᶻ).")
+    else:
+        sigmoid, softmax = sigmoid_and_softmax(z)
+        left, right = st.columns(2)
+        left.plotly_chart(plots.class_bars_figure(sigmoid, names, None,
+                                                  f"{len(names)} sigmoids — sum = {sigmoid.sum():.3f}", (0, 1.15)),
+                          key="multilabel_sigmoid")
+        right.plotly_chart(plots.class_bars_figure(softmax, names, None,
+                                                   f"softmax of the same logits — sum = {softmax.sum():.3f}",
+                                                   (0, 1.15)), key="multilabel_softmax")
+        st.caption("Each sigmoid answers its own yes/no question, so several labels can be near 1 at once and "
+                   "the sum can be anything from 0 to K. Softmax makes the labels compete for one unit of "
+                   "probability: right when exactly one class is true, wrong for multi-label data.")
+
+    threshold = st.select_slider("Decision threshold: say yes when p > threshold", THRESHOLDS, value=0.5,
+                                 key="inspector_threshold")
+    probabilities = predictions.probabilities.reshape(len(predictions.probabilities), -1)
+    decided = [n for n, p in zip(names, probabilities[index]) if p > threshold]
+    st.markdown(f"This example at {threshold:.2f}: **{', '.join(decided) or 'no label'}**.")
+    report = threshold_report(probabilities, data.y_test, threshold, names)
+    scores = st.columns(5)
+    for column, (label, value) in zip(scores, (("exact match", report.exact_match),
+                                               ("label accuracy", report.hamming_accuracy),
+                                               ("precision", report.precision), ("recall", report.recall),
+                                               ("F1", report.f1))):
+        column.metric(label, f"{value:.3f}")
+    sweep = [threshold_report(probabilities, data.y_test, t, names) for t in THRESHOLDS]
+    left, right = st.columns([3, 2])
+    left.plotly_chart(plots.threshold_sweep_figure(THRESHOLDS, [r.precision for r in sweep],
+                                                   [r.recall for r in sweep], [r.exact_match for r in sweep],
+                                                   threshold), key="threshold_sweep")
+    right.dataframe(pd.DataFrame(report.per_label), hide_index=True)
+    st.caption("A lower threshold says yes more often: recall rises and precision falls. 0.5 is what Keras's "
+               "accuracy uses; a task where a missed label costs more than a false alarm wants a lower one.")
+
+
+# ------------------------------------------------------------------ numerical stability
+def stability(trainer: Trainer, predictions: Predictions, index: int) -> None:
+    scale = st.select_slider("Scale the logits ×", [1, 3, 10, 30, 100, 300, 1000], value=1)
+    logits = logits_of(trainer.config, predictions.outputs[index: index + 1])[0]
+    result = compare(logits, int(predictions.true[index]), scale)
+    st.dataframe(pd.DataFrame({
+        "way": ["naive: exp, divide, then log (float32)", "stable: log-softmax (from_logits=True)"],
+        "loss −log a_y": [result.naive_loss, result.stable_loss],
+        "largest logit": [float(result.logits.max())] * 2,
+    }), hide_index=True)
+    if not np.isfinite(result.naive_loss):
+        st.error("The naive way broke: e^z overflowed float32 (past z ≈ 88) and gave inf/NaN. "
+                 "The stable way subtracts the largest logit first, so no exponential exceeds 1.")
+    numbers = round_off_example()
+    st.markdown("**Round-off, the course's example:** 2/10000 computed directly vs as "
+                "(1 + 1/10000) − (1 − 1/10000).")
+    st.dataframe(pd.DataFrame({"computation": list(numbers), "value": [f"{v:.17g}" for v in numbers.values()]}),
+                 hide_index=True)
