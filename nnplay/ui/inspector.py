@@ -228,10 +228,12 @@ def draw_a_digit(trainer: Trainer, predictions: Predictions) -> None:
     names = output_names(predictions, trainer.data.class_names)
     canvas, processed, answer = st.columns([2, 2, 3])
     with canvas:
+        # The caption also makes room for the canvas's toolbar, which floats above its top edge.
+        st.caption("Draw with the mouse; the bin icon clears it.")
+        st.write("")
         # Transparent background: the canvas's alpha channel is the ink.
         drawing = st_canvas(stroke_width=18, stroke_color="#000000", background_color="", height=224, width=224,
                             drawing_mode="freedraw", return_image_data=True, key="digit_canvas")
-        st.caption("Draw with the mouse; the bin icon clears it.")
     image = None if drawing.image_data is None else to_mnist(drawing.image_data)
     if image is None:
         processed.info("Draw a digit in the box. It will be scaled to fit 20×20 pixels and centred by its "
