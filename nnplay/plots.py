@@ -531,7 +531,7 @@ def _text_trace(labels) -> dict:
 
 
 # ---------------------------------------------------------------- results
-def confusion_figure(evaluation, normalize: bool = False) -> go.Figure:
+def confusion_figure(evaluation, normalize: bool = False, clickable: bool = False) -> go.Figure:
     """Confusion matrix: true class in rows, predicted class in columns, counts written in."""
     matrix = np.asarray(evaluation.confusion)
     names = list(evaluation.class_names) or [str(k) for k in range(len(matrix))]
@@ -544,11 +544,24 @@ def confusion_figure(evaluation, normalize: bool = False) -> go.Figure:
                    texttemplate=text, xgap=1, ygap=1,
                    hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")
     side = 60 + 36 * len(names)
-    return go.Figure([heatmap], _layout(
+    traces = [heatmap]
+    if clickable:  # heatmaps cannot be selected; near-invisible markers on the cells can (customdata: cell number)
+        true, predicted = np.indices(matrix.shape)
+        traces.append(dict(type="scatter", x=[names[p] for p in predicted.ravel()],
+                           y=[names[t] for t in true.ravel()], mode="markers", showlegend=False,
+                           customdata=np.arange(matrix.size), text=[str(n) for n in matrix.ravel()],
+                           marker=dict(size=max(8, min(36, 300 // len(names))), symbol="square",
+                                       color="rgba(0,0,0,0.01)"),
+                           hovertemplate="true %{y}, predicted %{x}: %{text} (click to see them)"
+                                         "<extra></extra>"))
+    figure = go.Figure(traces, _layout(
         height=max(260, min(side + 80, 640)),
         xaxis=_axis("predicted", type="category", showgrid=False, side="bottom", ticks="", constrain="domain"),
         yaxis=_axis("true", type="category", showgrid=False, autorange="reversed", ticks="",
                     scaleanchor="x", constrain="domain")))
+    if clickable:
+        figure.update_layout(clickmode="event+select", dragmode=False)
+    return figure
 
 
 def label_accuracy_figure(evaluation) -> go.Figure:

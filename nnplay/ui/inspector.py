@@ -205,14 +205,28 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
     config, data = trainer.config, trainer.data
     names = list(data.class_names)
     evaluation = evaluate(config, predictions.probabilities, data.y_test, names)
+    for key, default in (("inspector_true", 0), ("inspector_predicted", min(1, len(names) - 1))):
+        if st.session_state.get(key, len(names)) >= len(names):  # unset, or left by a model with more classes
+            st.session_state[key] = default
+
+    def pick_clicked_cell():
+        picked = [p for p in st.session_state["confusion"].selection.points if "customdata" in p]
+        if picked:
+            cell_number = int(np.ravel(picked[-1]["customdata"])[0])  # true × K + predicted
+            st.session_state["inspector_true"], st.session_state["inspector_predicted"] = divmod(cell_number,
+                                                                                                 len(names))
+
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
+    left.plotly_chart(plots.confusion_figure(evaluation, clickable=True), key="confusion",
+                      on_select=pick_clicked_cell, selection_mode="points")
     right.dataframe(pd.DataFrame({"class": names, "accuracy": per_class_accuracy(predictions, len(names))}),
                     hide_index=True)
+    st.caption("Click a cell, or choose it here, to see its examples.")
     cell = st.columns(2)
-    true_class = cell[0].selectbox("True class", range(len(names)), format_func=lambda c: names[c])
+    true_class = cell[0].selectbox("True class", range(len(names)), format_func=lambda c: names[c],
+                                   key="inspector_true")
     predicted_class = cell[1].selectbox("Predicted class", range(len(names)), format_func=lambda c: names[c],
-                                        index=min(1, len(names) - 1))
+                                        key="inspector_predicted")
     members = in_cell(predictions, true_class, predicted_class)
     st.caption(f"{len(members)} test examples are {names[true_class]} predicted as {names[predicted_class]}.")
     cell_columns = st.columns(8)

@@ -2,6 +2,8 @@
 test example and see its probability bars, then draw a digit on the canvas and see what the
 network makes of it."""
 
+import re
+
 import pytest
 
 from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
@@ -41,6 +43,18 @@ def test_inspector_example_probabilities_and_a_drawn_digit(page, streamlit_serve
     # Another example is shown (Streamlit names media files by a hash of their content).
     assert shown_image(page) != first_image
     screenshot(page, "inspector-example")
+
+    # ---- click a cell of the confusion matrix: its examples are listed
+    matrix = page.locator("[data-testid=stPlotlyChart]").filter(has_text="predicted").filter(
+        has=page.locator(".heatmaplayer")).first
+    matrix.scroll_into_view_if_needed()
+    cell = matrix.locator(".scatterlayer .point").nth(2 * 10 + 2)  # row "true 2", column "predicted 2"
+    cell_box = cell.bounding_box()
+    with expect_rerun(page):
+        page.mouse.click(cell_box["x"] + cell_box["width"] / 2, cell_box["y"] + cell_box["height"] / 2)
+    assert_no_exception(page)
+    wait_for_text(page, re.compile(r"\d+ test examples are 2 predicted as 2\."))
+    page.get_by_role("heading", name="One test example").scroll_into_view_if_needed()
 
     # ---- draw a vertical stroke: a "1"
     canvas = page.locator("canvas.upper-canvas").first
