@@ -1,0 +1,324 @@
+"""The Activation Lab's engine: activation curves, softmax, why non-linear, flat regions.
+
+Everything is computed by Keras/TensorFlow itself, never by formulas of ours:
+an activation is `keras.activations.get(name)` and its derivative is what
+`tf.GradientTape` says it is, so the curves are exactly what a Dense layer uses
+(Keras's own leaky_relu slope, its gelu approximation, relu'(0) = 0, ...).
+
+Four experiments, each a plain function a page, a test or a notebook can call:
+
+    activation_curve(name)                     the function and its derivative on a range
+    softmax(logits, temperature)               probabilities of a vector the learner edits
+    fold_linear_network(model) / fold_check    a stack of linear layers is one linear layer
+    gradient_norms_per_layer(config, data)     vanishing gradients in a deep sigmoid stack
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from nnplay.config import HiddenLayer, PlaygroundConfig
+from nnplay.datasets import Dataset
+from nnplay.model import build_loss, build_model, build_optimizer
+from nnplay.training import _targets_for_loss
+
+# --------------------------------------------------------------------------
+# Activations and what to say about them. The curves come from Keras; only the
+# words are ours (Keras has no explanations).
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivationNote:
+    label: str
+    output_range: str
+    flat: str  # where the derivative vanishes (or nearly does)
+    why: str
+
+
+ACTIVATION_NOTES: dict[str, ActivationNote] = {
+    "sigmoid": ActivationNote(
+        "sigmoid", "(0, 1)",
+        "σ'(z) = σ(z)(1 − σ(z)) is at most 0.25 (at z = 0) and almost 0 for |z| > 5.",
+        "A probability for a yes/no output. In hidden layers its flat tails and its ≤ 0.25 slope "
+        "shrink the gradient at every layer: deep sigmoid stacks learn slowly near the input."),
+    "tanh": ActivationNote(
+        "tanh", "(−1, 1)",
+        "tanh'(z) = 1 − tanh²(z) is 1 at z = 0 and almost 0 for |z| > 3.",
+        "A zero-centred sigmoid (tanh(z) = 2σ(2z) − 1): a steeper slope, still saturates at both ends."),
+    "relu": ActivationNote(
+        "ReLU", "[0, ∞)",
+        "The derivative is exactly 0 for z < 0 (a 'dead' unit if that holds for every input) and 1 for z > 0.",
+        "Cheap, and a slope of 1 passes gradients through many layers undiminished: the default for "
+        "hidden layers."),
+    "leaky_relu": ActivationNote(
+        "leaky ReLU", "(−∞, ∞)",
+        "Never flat: slope 1 for z > 0 and Keras's negative_slope (0.2 by default) for z < 0.",
+        "A ReLU whose units cannot die: a negative input still gets a small gradient."),
+    "linear": ActivationNote(
+        "linear (identity)", "(−∞, ∞)",
+        "Never flat: the derivative is 1 everywhere.",
+        "Right for a regression output or logits. In hidden layers it adds nothing: a stack of "
+        "linear layers is one linear layer (see below)."),
+    "elu": ActivationNote(
+        "ELU", "(−1, ∞)",
+        "Slope 1 for z > 0; for z < 0 the slope e^z fades to 0 as z goes far below 0.",
+        "Like ReLU but smooth and with negative outputs, which keeps mean activations near zero."),
+    "selu": ActivationNote(
+        "SELU", "(−1.76, ∞)",
+        "Slope ≈ 1.05 for z > 0; for z < 0 it fades to 0 far below 0.",
+        "A scaled ELU whose constants keep activations at mean 0, variance 1 through a deep stack "
+        "(with LeCun-normal initialisation)."),
+    "gelu": ActivationNote(
+        "GELU", "(≈ −0.17, ∞)",
+        "Slope ≈ 1 for large z, ≈ 0 for very negative z; slightly negative just below 0.",
+        "z·Φ(z): a smooth ReLU that lets small negative values through; used in BERT and GPT."),
+    "silu": ActivationNote(
+        "swish / SiLU", "(≈ −0.28, ∞)",
+        "Slope ≈ 1 for large z, ≈ 0 for very negative z; slightly negative around z ≈ −2.4 … 0.",
+        "z·σ(z): smooth and non-monotonic, often a little better than ReLU in deep networks."),
+    "softplus": ActivationNote(
+        "softplus", "(0, ∞)",
+        "Its derivative is σ(z): almost 0 for very negative z, 1 for large z.",
+        "log(1 + e^z), a smooth ReLU that is always positive (used for outputs that must be > 0)."),
+    "softsign": ActivationNote(
+        "softsign", "(−1, 1)",
+        "1/(1 + |z|)²: decays only polynomially, so its tails are less flat than tanh's.",
+        "A tanh-like squashing with gentler saturation."),
+    "mish": ActivationNote(
+        "mish", "(≈ −0.31, ∞)",
+        "Slope ≈ 1 for large z, ≈ 0 for very negative z.",
+        "z·tanh(softplus(z)): smooth and non-monotonic like swish."),
+    "hard_sigmoid": ActivationNote(
+        "hard sigmoid", "[0, 1]",
+        "Exactly 0 outside −3 < z < 3, a constant 1/6 inside.",
+        "A piecewise-linear sigmoid: cheap on small devices, and entirely flat outside its ramp."),
+}
+
+# The order the lab offers them in (all names are Keras's own).
+LAB_ACTIVATIONS: tuple[str, ...] = tuple(ACTIVATION_NOTES)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """An activation g and its derivative g' sampled on z."""
+
+    name: str
+    z: np.ndarray
+    value: np.ndarray
+    derivative: np.ndarray
+
+
+def activation_curve(name: str, z_range: tuple[float, float] = (-6.0, 6.0), n_points: int = 241,
+                     z: Sequence[float] | None = None) -> Curve:
+    """g(z) and g'(z) for Keras's activation `name`, at `z` or on n_points evenly spread over z_range.
+
+    The derivative is TensorFlow's gradient: for an element-wise g, the gradient of Σ g(z_i)
+    with respect to z_i is g'(z_i). At a kink Keras's choice applies (relu'(0) = 0).
+    """
+    function = keras.activations.get(name)
+    points = np.linspace(*z_range, n_points) if z is None else np.asarray(z, dtype=np.float64)
+    z_tensor = tf.constant(points, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(z_tensor)
+        value = function(z_tensor)
+    derivative = tape.gradient(value, z_tensor)
+    # Constant pieces (e.g. hard_sigmoid's) may have no gradient path at all: that is a slope of 0.
+    derivative = tf.zeros_like(z_tensor) if derivative is None else derivative
+    return Curve(name, points.astype(np.float32), np.asarray(value), np.asarray(derivative))
+
+
+# --------------------------------------------------------------------------
+# Softmax of a vector the learner edits
+# --------------------------------------------------------------------------
+
+
+def softmax(logits: Sequence[float], temperature: float = 1.0) -> np.ndarray:
+    """keras.activations.softmax(z / T): probabilities that sum to one.
+
+    T > 1 flattens them towards 1/K, T < 1 sharpens them towards the largest logit.
+    """
+    if temperature <= 0:
+        raise ValueError("The temperature must be positive.")
+    z = tf.constant(np.asarray(logits, dtype=np.float32)[None, :] / temperature)
+    return np.asarray(keras.activations.softmax(z, axis=-1))[0]
+
+
+def shift_gap(logits: Sequence[float], shift: float, temperature: float = 1.0) -> float:
+    """Largest |softmax(z + c) − softmax(z)|: zero up to round-off, since e^c cancels."""
+    base = softmax(logits, temperature)
+    shifted = softmax(np.asarray(logits, dtype=np.float32) + np.float32(shift), temperature)
+    return float(np.abs(shifted - base).max())
+
+
+# --------------------------------------------------------------------------
+# Why non-linear: the same network with linear and with ReLU hidden layers
+# --------------------------------------------------------------------------
+
+
+def comparison_configs(units: Sequence[int] = (8, 8), epochs: int = 200, seed: int = 0,
+                       noise: float = 0.0, activations: Sequence[str] = ("linear", "relu"),
+                       ) -> dict[str, PlaygroundConfig]:
+    """One config per hidden activation, identical in everything else (circle, binary, same seed).
+
+    The output layer is a sigmoid (from_logits=False) so the fold below includes an
+    output activation, as most real networks do.
+    """
+    base = PlaygroundConfig(
+        task="binary", dataset="circle", noise=noise, from_logits=False,
+        optimizer="adam", learning_rate=0.01, batch_size=25, epochs=epochs, seed=seed,
+    )
+    return {
+        activation: replace(base, hidden=tuple(HiddenLayer(int(u), activation) for u in units))
+        for activation in activations
+    }
+
+
+def _dense_layers(model: keras.Model) -> list:
+    layers = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(layers) != len(model.layers):
+        others = [type(layer).__name__ for layer in model.layers if not isinstance(layer, keras.layers.Dense)]
+        raise ValueError(f"Only a stack of Dense layers can be folded; this model also has {', '.join(others)}.")
+    return layers
+
+
+def activation_name(layer) -> str:
+    """A Dense layer's activation as Keras names it ('linear', 'relu', ...)."""
+    return str(layer.get_config()["activation"])
+
+
+def fold_linear_network(model: keras.Model) -> tuple[np.ndarray, np.ndarray]:
+    """(W, b) of the single layer x·W + b that equals the network's pre-activation output.
+
+    With row vectors, layer k computes h_k = h_{k−1}·W_k + b_k. If every hidden layer is
+    linear, substituting gives W = W₁W₂…W_L and b = (…((b₁W₂ + b₂)W₃ + b₃)…)W_L + b_L.
+    The output layer's own activation (sigmoid, softmax) is applied after the fold.
+    Raises ValueError when a hidden layer is not linear.
+    """
+    layers = _dense_layers(model)
+    nonlinear = [f"{layer.name} ({activation_name(layer)})" for layer in layers[:-1]
+                 if activation_name(layer) != "linear"]
+    if nonlinear:
+        raise ValueError("Only a network whose hidden layers are all linear folds into one layer; "
+                         f"not linear: {', '.join(nonlinear)}.")
+    # float64 so the fold adds no round-off of its own: what is left is the network's float32.
+    weights = np.eye(int(layers[0].kernel.shape[0]))
+    bias = np.zeros(int(layers[0].kernel.shape[0]))
+    for layer in layers:
+        kernel = np.asarray(layer.kernel, dtype=np.float64)
+        layer_bias = np.asarray(layer.bias, dtype=np.float64) if layer.use_bias else np.zeros(kernel.shape[1])
+        weights = weights @ kernel
+        bias = bias @ kernel + layer_bias
+    return weights, bias
+
+
+@dataclass(frozen=True)
+class FoldCheck:
+    """The folded layer next to the network it replaces, on the same inputs."""
+
+    weights: np.ndarray  # (n_inputs, n_outputs)
+    bias: np.ndarray  # (n_outputs,)
+    output_activation: str
+    network_outputs: np.ndarray
+    folded_outputs: np.ndarray
+
+    @property
+    def max_abs_difference(self) -> float:
+        return float(np.abs(self.network_outputs - self.folded_outputs).max())
+
+
+def folded_outputs(weights: np.ndarray, bias: np.ndarray, x: np.ndarray, output_activation: str) -> np.ndarray:
+    """activation(x·W + b): the single folded layer's outputs."""
+    logits = np.asarray(x, dtype=np.float64) @ weights + bias
+    return np.asarray(keras.activations.get(output_activation)(tf.constant(logits)), dtype=np.float64)
+
+
+def fold_check(model: keras.Model, x: np.ndarray) -> FoldCheck:
+    """Fold `model` and compare the single layer's outputs with the network's on `x`."""
+    weights, bias = fold_linear_network(model)
+    output_activation = activation_name(_dense_layers(model)[-1])
+    network = np.asarray(model(tf.constant(x, tf.float32), training=False), dtype=np.float64)
+    return FoldCheck(weights, bias, output_activation, network, folded_outputs(weights, bias, x, output_activation))
+
+
+# --------------------------------------------------------------------------
+# Flat regions: gradient size per layer in a deep stack
+# --------------------------------------------------------------------------
+
+
+def deep_stack_config(activation: str, depth: int = 6, units: int = 8, seed: int = 0,
+                      learning_rate: float = 0.1) -> PlaygroundConfig:
+    """A deep, narrow stack on the circle data; plain gradient descent so nothing rescales the gradients."""
+    return PlaygroundConfig(
+        task="binary", dataset="circle", from_logits=True, optimizer="sgd", learning_rate=learning_rate,
+        batch_size=0, seed=seed, hidden=tuple(HiddenLayer(int(units), activation) for _ in range(depth)),
+    )
+
+
+@dataclass(frozen=True)
+class GradientNorms:
+    """‖∂L/∂W‖ of every Dense kernel (input side first), at initialisation and after `steps` steps."""
+
+    activation: str
+    layers: list[str]
+    at_init: np.ndarray
+    after: np.ndarray
+    steps: int
+    loss_at_init: float
+    loss_after: float
+
+
+def _loss_and_gradients(model, loss_fn, x, y):
+    """The loss on (x, y) and [(gradient, variable)] for every trainable variable."""
+    variables = model.trainable_variables
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x, training=True))
+    return loss, list(zip(tape.gradient(loss, variables), variables))
+
+
+def _kernel_gradient_norms(model, loss_fn, x, y) -> tuple[np.ndarray, float]:
+    """The Frobenius norm of each Dense kernel's gradient (input side first), and the loss."""
+    loss, pairs = _loss_and_gradients(model, loss_fn, x, y)
+    by_variable = {id(variable): grad for grad, variable in pairs}
+    norms = np.array([float(tf.norm(by_variable[id(layer.kernel)])) for layer in model.layers])
+    return norms, float(loss)
+
+
+def gradient_norms_per_layer(config: PlaygroundConfig, data: Dataset, steps: int = 50) -> GradientNorms:
+    """Gradient norm of each layer's kernel on the whole training set, at init and after `steps` steps.
+
+    The model, optimizer and loss are the config's (nnplay.model), seeded by config.seed, and
+    every step is one full-batch step of the config's optimizer: the result is deterministic.
+    """
+    outputs = data.n_classes if config.task in ("multiclass", "multilabel") else 1
+    model = build_model(config, inputs=data.n_features, outputs=outputs)
+    optimizer = build_optimizer(config)
+    loss_fn = build_loss(config)
+    optimizer.build(model.trainable_variables)
+    x = tf.constant(data.x_train, tf.float32)
+    y = tf.constant(_targets_for_loss(config.task, data.y_train))
+
+    @tf.function
+    def step():
+        optimizer.apply_gradients(_loss_and_gradients(model, loss_fn, x, y)[1])
+
+    at_init, loss_at_init = _kernel_gradient_norms(model, loss_fn, x, y)
+    for _ in range(int(steps)):
+        step()
+    after, loss_after = _kernel_gradient_norms(model, loss_fn, x, y)
+    activations = sorted({layer.activation for layer in config.hidden})
+    return GradientNorms(
+        activation=", ".join(activations),
+        layers=[layer.name for layer in model.layers],
+        at_init=at_init,
+        after=after,
+        steps=int(steps),
+        loss_at_init=loss_at_init,
+        loss_after=loss_after,
+    )
+

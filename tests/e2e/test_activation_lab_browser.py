@@ -1,0 +1,44 @@
+"""The Activation Lab in a real browser: the curves and gradient charts render on open; the
+"Train linear vs ReLU" button shows both decision boundaries and the fold's largest difference."""
+
+import re
+
+import pytest
+
+from harness import assert_no_exception, click_button, open_app, screenshot, wait_for_text
+
+pytestmark = pytest.mark.e2e
+
+CHARTS = "[data-testid=stPlotlyChart]"
+
+
+def test_activation_lab_trains_linear_vs_relu_and_folds(page, streamlit_server, server_log):
+    open_app(page, streamlit_server, "Activation_Lab")
+    page.get_by_role("heading", name="Activation Lab").wait_for(state="visible")
+    assert_no_exception(page)
+    # Activation curves, softmax bars, gradient norms per layer.
+    assert page.locator(CHARTS).count() == 3
+    wait_for_text(page, "Press Train linear vs ReLU")
+
+    # Training two networks (two XLA compiles on a busy 2-core machine) may take a while.
+    click_button(page, "Train linear vs ReLU", timeout=180_000)
+    assert_no_exception(page)
+    assert page.locator(CHARTS).count() == 5
+
+    # Both boundaries carry their activation and test accuracy in the chart title (SVG text).
+    titles = {}
+    for activation in ("linear", "relu"):
+        title = page.locator(f"{CHARTS} .gtitle").filter(has_text=f"{activation} hidden layers").first
+        title.wait_for(state="visible")
+        titles[activation] = float(re.search(r"test accuracy ([\d.]+)", title.text_content()).group(1))
+    assert titles["linear"] < 0.8 and titles["relu"] > 0.9, titles
+
+    # The fold: the single layer's outputs equal the network's up to float32 round-off.
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Largest difference")
+    metric.wait_for(state="visible")
+    value = metric.locator("[data-testid=stMetricValue]").inner_text().strip()
+    assert float(value) < 1e-5, value
+    wait_for_text(page, "A stack of linear layers is one linear layer")
+    metric.scroll_into_view_if_needed()
+    screenshot(page, "activation-lab-linear-vs-relu")
+    server_log.assert_no_traceback()
