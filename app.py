@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from nnplay.ui.session import notice_markdown
 from nnplay.urlstate import encode, parse_shared_link
 
 st.set_page_config(page_title="nnplay — neural-network playground", page_icon="🧠", layout="wide")
@@ -11,8 +12,14 @@ PAGES = [
      "Pick a task, stack layers, choose an optimizer, and watch the loss and the decision boundary move live. "
      "Export the Keras code; share the setup as a link."),
     ("pages/2_Softmax_Inspector.py", "🔎 Softmax Inspector",
-     "Logits, probabilities that sum to one, confident mistakes, a confusion matrix, and why "
-     "from_logits=True is the numerically stable way."),
+     "Logits, probabilities that sum to one, confident mistakes, a confusion matrix, a digit you draw, "
+     "sigmoids vs softmax, and why from_logits=True is the numerically stable way."),
+    ("pages/3_Optimizer_Lab.py", "🏔️ Optimizer Lab",
+     "Gradient descent, momentum, RMSprop, Adagrad and Adam racing across cost surfaces from the same start: "
+     "learning rates too small and too large, one rate per parameter, and a race on a real network."),
+    ("pages/4_Activation_Lab.py", "📈 Activation Lab",
+     "Activations and their derivatives, softmax on numbers you type, why a network of linear layers is one "
+     "linear layer, and how sigmoid stacks starve their first layers of gradient."),
 ]
 
 st.title("nnplay")
@@ -23,7 +30,7 @@ st.markdown(
     "own CSV, watch it learn live — and share the whole setup as a link."
 )
 
-columns = st.columns(max(len(PAGES), 3))
+columns = st.columns(len(PAGES))
 for column, (path, title, text) in zip(columns, PAGES):
     with column.container(border=True):
         st.page_link(path, label=title)
@@ -37,8 +44,7 @@ link = st.text_input(
 if link:
     config, warnings = parse_shared_link(link)
     if warnings:
-        st.warning("Opened the nearest nnplay setup. What could not be carried over:\n\n"
-                   + "\n".join(f"- {warning}" for warning in warnings))
+        st.warning(notice_markdown("Opened the nearest nnplay setup. What could not be carried over:", warnings))
     else:
         st.success("Link read.")
     if st.button("Open in the Playground", type="primary"):

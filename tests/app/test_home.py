@@ -16,6 +16,11 @@ def test_home_lists_the_pages_and_has_a_link_field():
     assert not at.exception
     assert at.title[0].value == "nnplay"
     assert at.text_input[0].label.startswith("Paste an nnplay link")
+    # Every page in pages/ has a card on the home page.
+    linked = {link.proto.page for link in at.get("page_link")}
+    pages = sorted((Path(HOME).parent / "pages").glob("*.py"))
+    assert len(pages) == 4
+    assert {page.stem.split("_", 1)[1] for page in pages} == linked
 
 
 def test_a_tf_playground_link_says_what_could_not_be_carried_over():
