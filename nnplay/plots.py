@@ -695,8 +695,7 @@ def threshold_sweep_figure(thresholds: Sequence[float], precision: Sequence[floa
         figure.add_trace(go.Scatter(x=list(thresholds), y=list(values), mode="lines", name=name,
                                     line=dict(color=color, width=2)))
     figure.add_vline(x=current, line=dict(color=INK, dash="dot"))
-    figure.update_layout(**_layout(height=280, title=dict(text="Test set, as the threshold moves", x=0,
-                                                          font=dict(size=13))))
-    figure.update_xaxes(title_text="threshold", range=[0, 1])
+    figure.update_layout(**_layout(height=280))
+    figure.update_xaxes(title_text="decision threshold (test set)", range=[0, 1])
     figure.update_yaxes(range=[0, 1.05])
     return figure

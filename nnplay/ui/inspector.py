@@ -59,7 +59,8 @@ def choose_model() -> Trainer | None:
     trainer = _train_with_progress(make_config())
     if trainer is not None:
         trained[choice] = trainer
-    return trainer
+        st.rerun()  # draw the page afresh, without the offer to train
+    return None
 
 
 def _train_with_progress(config) -> Trainer | None:
@@ -124,8 +125,11 @@ def choose_example(trainer: Trainer, predictions: Predictions) -> int:
         st.number_input("x₁", -6.0, 6.0, step=0.5, key="inspector_x1", on_change=snap_to_coordinates)
         st.number_input("x₂", -6.0, 6.0, step=0.5, key="inspector_x2", on_change=snap_to_coordinates)
         st.caption("…or click a point on the plane.")
+        label_index = 0
+        if trainer.config.task == "multilabel":
+            label_index = st.selectbox("The plane shows label", range(len(data.class_names)),
+                                       format_func=lambda k: data.class_names[k], key="inspector_plane_label")
     view = _plane_view(trainer)
-    label_index = 0
     plane.plotly_chart(plots.pick_point_figure(view, data, trainer.config.task, index, label_index),
                        key="inspector_plane", on_select=pick_clicked_point, selection_mode="points")
     return index
