@@ -95,3 +95,31 @@ def test_multilabel_model_sigmoids_threshold_and_picking_a_point():
     assert not at.exception
     assert recall() >= at_half
     assert at.dataframe[0].value.shape[0] == 3  # one row per label
+
+
+def test_inspects_the_playground_binary_model():
+    from dataclasses import replace
+
+    from nnplay.config import HiddenLayer, default_config
+    from nnplay.datasets import load_dataset
+    from nnplay.training import Trainer
+    from nnplay.ui.inspector import PLAYGROUND
+
+    config = replace(default_config("binary"), dataset="circle", hidden=(HiddenLayer(6, "relu"),),
+                     optimizer="adam", learning_rate=0.03, epochs=30, n_samples=200)
+    trainer = Trainer(config, load_dataset(config))
+    trainer.run_to_end()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["trainer"] = trainer  # what the Playground page leaves in the session
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="inspector_source").value == PLAYGROUND
+    titles = chart_titles(at)
+    # One sigmoid output, read as a two-class softmax over (0, z).
+    assert any(t.startswith("sigmoid: P(1) = σ(z)") for t in titles)
+    assert any(t.startswith("softmax over logits (0, z)") for t in titles)
+    assert any(h.value == "Confusion matrix" for h in at.header)
+    # Choosing a confusion cell lists its examples.
+    at.selectbox(key="inspector_true").set_value(1).run()
+    at.selectbox(key="inspector_predicted").set_value(1).run()
+    assert any(c.value.endswith("are 1 predicted as 1.") for c in at.caption)
