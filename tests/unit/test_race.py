@@ -1,0 +1,122 @@
+"""The optimizer race: lanes that differ only in the optimizer, on the same weights and batches."""
+
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+from nnplay.config import ConfigError, HiddenLayer, PlaygroundConfig
+from nnplay.datasets import load_dataset
+from nnplay.model import build_model
+from nnplay.race import OPTIMIZER_FIELDS, RACERS, Race, epochs_to_reach, lane_config, summary_rows, winner
+
+BASE = PlaygroundConfig(dataset="circle", n_samples=120, noise=0.1, batch_size=10, epochs=4, seed=7,
+                        hidden=(HiddenLayer(4, "tanh"),))
+
+
+@pytest.fixture(scope="module")
+def finished_race():
+    """SGD twice with the same settings, and Adam: built once, trained for a few epochs."""
+    race = Race(BASE, [("sgd", 0.05), ("sgd", 0.05), ("adam", 0.01)], load_dataset(BASE))
+    updates = list(race.run())
+    return race, updates
+
+
+@pytest.mark.parametrize("key", list(RACERS))
+def test_a_lane_changes_only_the_optimizer_fields(key):
+    config = lane_config(BASE, key)
+    changed = {f.name for f in fields(PlaygroundConfig) if getattr(config, f.name) != getattr(BASE, f.name)}
+    assert changed <= set(OPTIMIZER_FIELDS)
+    assert config.optimizer == RACERS[key].optimizer and config.learning_rate == RACERS[key].default_lr
+
+
+def test_momentum_and_nesterov_lanes_are_sgd_with_momentum():
+    assert (lane_config(BASE, "momentum").momentum, lane_config(BASE, "momentum").nesterov) == (0.9, False)
+    assert (lane_config(BASE, "nesterov").momentum, lane_config(BASE, "nesterov").nesterov) == (0.9, True)
+    assert lane_config(BASE, "sgd").momentum == 0.0
+
+
+def test_a_learning_rate_outside_the_caps_is_refused_before_training():
+    with pytest.raises(ConfigError, match="learning_rate"):
+        lane_config(BASE, "adam", 50.0)
+    with pytest.raises(ValueError, match="at least one"):
+        Race(BASE, [], load_dataset(BASE))
+
+
+def test_every_lane_starts_from_the_same_weights(finished_race):
+    race, _ = finished_race
+    expected = build_model(BASE, inputs=2, outputs=1).get_weights()
+    for lane in race.lanes:
+        assert len(lane.initial_weights) == len(expected)
+        for ours, reference in zip(lane.initial_weights, expected):
+            np.testing.assert_array_equal(ours, reference)
+
+
+def test_the_same_optimizer_twice_gives_the_same_curve_so_batches_match(finished_race):
+    """Identical curves need identical weights *and* identical batches in the same order."""
+    race, _ = finished_race
+    first, second, adam = race.lanes
+    assert len(first.train_loss) == BASE.epochs
+    assert first.train_loss == second.train_loss and first.test_loss == second.test_loss
+    assert adam.train_loss != first.train_loss  # the optimizer does make a difference
+    assert all(lane.status == "finished" for lane in race.lanes)
+
+
+def test_progress_covers_every_lane_in_order(finished_race):
+    race, updates = finished_race
+    fractions = [u.fraction for u in updates]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == pytest.approx(1.0)
+    assert [u.lane for u in updates] == sorted(u.lane for u in updates)
+    assert {u.label for u in updates} == {"SGD", "Adam"}
+
+
+def test_epochs_to_reach_a_target():
+    assert epochs_to_reach([0.9, 0.5, 0.29, 0.31], 0.3) == 3
+    assert epochs_to_reach([0.9, 0.5], 0.3) is None
+    assert epochs_to_reach([0.3], 0.3) == 1
+
+
+def test_summary_and_winner(finished_race):
+    race, _ = finished_race
+    lanes = race.lanes
+    target = max(lane.train_loss[-1] for lane in lanes) + 1e-6  # every lane gets there by the end
+    rows = summary_rows(lanes, target)
+    assert [row["optimizer"] for row in rows] == ["SGD", "SGD", "Adam"]
+    column = f"epochs to loss ≤ {target:g}"
+    assert all(row[column] != "not reached" for row in rows)
+    best = winner(lanes, target)
+    assert best.epochs_to(target) == min(lane.epochs_to(target) for lane in lanes)
+    assert winner(lanes, 0.0) is None
+    assert summary_rows(lanes, 0.0)[0]["epochs to loss ≤ 0"] == "not reached"
+
+
+def test_a_diverging_lane_is_reported_and_the_others_still_run():
+    base = PlaygroundConfig(task="regression", dataset="plane", n_samples=60, batch_size=0, epochs=30,
+                            hidden=(HiddenLayer(8, "relu"),) * 2)
+    race = Race(base, [("sgd", 10.0), ("adam", 0.01)], load_dataset(base))
+    sgd, adam = race.run_to_end()
+    assert sgd.status == "diverged" and "NaN or infinite" in sgd.message
+    assert all(np.isfinite(sgd.train_loss))  # the curve stops before the bad epoch
+    assert adam.status == "finished" and len(adam.train_loss) == 30
+    assert summary_rows([sgd], 0.1)[0]["status"] == "diverged (stopped)"
+
+
+def test_race_figure_overlays_the_lanes_and_marks_the_target(finished_race):
+    from nnplay import lab_plots
+
+    race, _ = finished_race
+    target = race.lanes[2].train_loss[1]  # Adam reaches this at epoch 2 at the latest
+    figure = lab_plots.race_figure(race.lanes, target)
+    curves = [t for t in figure.data if t.mode == "lines" and not t.name.startswith("target")]
+    assert [t.name for t in curves] == ["SGD (lr 0.05)", "SGD (lr 0.05)", "Adam (lr 0.01)"]
+    assert all(len(t.x) == BASE.epochs for t in curves)
+    assert curves[0].line.color == lab_plots.KIND_COLORS["gd"] and curves[2].line.color == lab_plots.KIND_COLORS["adam"]
+    assert any(t.name == f"target loss {target:g}" for t in figure.data)
+    adam_dot = next(t for t in figure.data if t.name == "Adam reached")
+    assert adam_dot.x[0] == race.lanes[2].epochs_to(target) <= 2
+
+
+def test_every_racer_has_a_colour():
+    from nnplay import lab_plots
+
+    assert all(("gd" if key == "sgd" else key) in lab_plots.KIND_COLORS for key in RACERS)
