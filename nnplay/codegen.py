@@ -33,7 +33,16 @@ from typing import Any, Mapping
 from nnplay import datasets
 from nnplay.config import DATASET_LABELS, MNIST_ATTRIBUTES, OPTIMIZERS, TASKS, PlaygroundConfig, n_inputs, n_outputs
 
-__all__ = ["ExportOptions", "to_keras_script"]
+__all__ = ["STRATEGIES", "ExportOptions", "to_keras_script"]
+
+# The distribution strategies the export can write, with the label the page offers.
+STRATEGIES: dict[str, str] = {
+    "mirrored": "MirroredStrategy (multi-GPU)",
+    "multiworker": "MultiWorkerMirroredStrategy",
+}
+# The exported script reads this to split a GPU-less CPU into logical devices, so a mirrored run
+# with several replicas can be tried (and tested) on any machine.
+CPU_REPLICAS_ENV = "NNPLAY_CPU_REPLICAS"
 
 # The generated code stays within these widths where it can (copied nnplay code may not).
 LINE_LENGTH = 110  # code: one Dense layer per line, as the course writes them
@@ -49,7 +58,10 @@ class ExportOptions:
     csv_path: the file the CSV script reads
     n_inputs / n_outputs: CSV only — the feature columns and classes when the caller
         knows them (from the loaded Dataset); otherwise the script counts them itself
-    strategy: reserved for a distribution strategy (a later issue); must stay None
+    strategy: None for a plain script, or one of STRATEGIES: "mirrored" (tf.distribute's
+        MirroredStrategy: every GPU of one machine) or "multiworker"
+        (MultiWorkerMirroredStrategy: several machines, each told its role by TF_CONFIG).
+        The model, the optimizer and compile then run inside strategy.scope().
     """
 
     epochs: int | None = None
@@ -357,8 +369,13 @@ def _model_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
         layer_lines.append(_call("keras.layers.Dense", args, indent=4, suffix=","))
 
     rule = config.rule
+    heading = [_heading(f"Model: {rule.label.lower()}")]
+    if options.strategy:
+        heading.append(_comment("Built and compiled inside strategy.scope(): the weights and the optimizer's "
+                                "slots become mirrored variables, one copy per replica, kept equal by "
+                                "summing the gradients of all replicas at every step."))
     lines = [
-        _heading(f"Model: {rule.label.lower()}"),
+        *heading[1:],
         _comment(rule.why),
         _comment(_output_comment(config, outputs)),
         _comment("Initial weights: GlorotUniform (Keras's default) with nnplay's seed for each layer, "
@@ -380,7 +397,9 @@ def _model_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
         f"    metrics=[{', '.join(metrics)}],",
         ")",
     ]
-    return lines
+    if options.strategy:
+        lines = ["with strategy.scope():", textwrap.indent("\n".join(lines), "    ")]
+    return heading[:1] + lines
 
 
 def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
@@ -388,7 +407,21 @@ def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
     lines = [_heading("Training")]
     if config.batch_size == 0:
         lines.append("# Full batch: plain gradient descent, one step per epoch on all training examples.")
+        if options.strategy:
+            lines.append(_comment("Under a strategy this is the global batch: each replica takes its share "
+                                  "and the summed gradient is still that of all the examples, so it is not "
+                                  "scaled."))
         batch = "len(x_train)"
+    elif options.strategy:
+        lines += [
+            _comment(f"batch_size is the global batch: fit splits each one across the replicas. "
+                     f"Scaling it by the number of replicas keeps each replica's batch at nnplay's "
+                     f"{config.batch_size} (each device does the work one did alone), so the model "
+                     f"takes proportionally fewer, larger steps per epoch; if the curve then learns "
+                     f"more slowly, raise the learning rate by about the same factor."),
+            f"batch_size = {_lit(config.batch_size)} * strategy.num_replicas_in_sync",
+        ]
+        batch = "batch_size"
     else:
         batch = _lit(config.batch_size)
         lines.append(_comment("fit shuffles the batches in its own order, so the loss curve is close to "
@@ -422,8 +455,59 @@ def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
             'print("first test example:", predictions[0], "target:", y_test[0])',
         ]
     if options.save_model_path:
-        lines += ["", f"model.save({_lit(str(options.save_model_path))})"]
+        save = f"model.save({_lit(str(options.save_model_path))})"
+        if options.strategy == "multiworker":
+            lines += ["", "# Every worker trained the same model; one file is enough, written by the chief.",
+                      "if is_chief:", f"    {save}"]
+        else:
+            lines += ["", save]
     return lines
+
+
+def _strategy_code(options: ExportOptions) -> list[str]:
+    """The strategy, made before any Keras object (logical devices must exist before TF starts)."""
+    if options.strategy == "mirrored":
+        return [
+            _heading("Distribution: MirroredStrategy, one replica per GPU of this machine"),
+            _comment(f"With no GPU, MirroredStrategy trains on the CPU as a single replica. To try "
+                     f"several replicas anyway, set {CPU_REPLICAS_ENV}=2 (or more): the CPU is split into "
+                     f"that many logical devices, one replica each."),
+            f'cpu_replicas = int(os.environ.get("{CPU_REPLICAS_ENV}", "0"))',
+            'if cpu_replicas > 1 and not tf.config.list_physical_devices("GPU"):',
+            '    cpu = tf.config.list_physical_devices("CPU")[0]',
+            "    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_replicas)",
+            '    strategy = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(cpu_replicas)])',
+            "else:",
+            "    strategy = tf.distribute.MirroredStrategy()  # every visible GPU, or the CPU",
+            'print(f"MirroredStrategy: {strategy.num_replicas_in_sync} replica(s) in sync")',
+        ]
+    return [
+        _heading("Distribution: MultiWorkerMirroredStrategy, one process per machine (see the top of this file)"),
+        _comment("Without TF_CONFIG this runs as a single worker on this machine. Created before any "
+                 "other TensorFlow call, as MultiWorkerMirroredStrategy requires."),
+        "strategy = tf.distribute.MultiWorkerMirroredStrategy()",
+        "",
+        _comment("Work-around for Keras 3.15 with TensorFlow 2.21 across several workers: fit calls "
+                 "strategy.reduce on a whole (x, y) batch, and on scalar logs with axis=0, and "
+                 "tf.distribute's multi-worker reduce accepts neither. Reducing one tensor at a time, "
+                 "with no axis for a scalar, gives fit what it asked for (tested with two workers)."),
+        "reduce_one_tensor = strategy.reduce",
+        "",
+        "",
+        "def reduce_each_tensor(reduce_op, value, axis=None):",
+        "    def one(tensor):",
+        "        rank = strategy.experimental_local_results(tensor)[0].shape.rank",
+        "        return reduce_one_tensor(reduce_op, tensor, axis=axis if rank else None)",
+        "",
+        "    return tf.nest.map_structure(one, value)",
+        "",
+        "",
+        "strategy.reduce = reduce_each_tensor",
+        "resolver = strategy.cluster_resolver",
+        'is_chief = resolver.task_type in (None, "chief") or (resolver.task_type == "worker" and resolver.task_id == 0)',
+        'print(f"MultiWorkerMirroredStrategy: {strategy.num_replicas_in_sync} replica(s) in sync, "',
+        '      f"task {resolver.task_type} {resolver.task_id}")',
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -431,7 +515,7 @@ def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _docstring(config: PlaygroundConfig) -> str:
+def _docstring(config: PlaygroundConfig, options: ExportOptions) -> str:
     if config.dataset == "mnist":
         data = "MNIST digits"
     elif config.dataset == "csv":
@@ -441,7 +525,32 @@ def _docstring(config: PlaygroundConfig) -> str:
     needs = "numpy, pandas and tensorflow" if config.dataset == "csv" else "numpy and tensorflow"
     return (f'"""{config.rule.label} of {data} with Keras, exported from nnplay.\n\n'
             f"Runs on its own: it needs {needs} (Keras 3 comes with TensorFlow).\n"
+            f"{_strategy_docs(options)}"
             f'"""')
+
+
+def _strategy_docs(options: ExportOptions) -> str:
+    if options.strategy == "mirrored":
+        return ("\nTrains with tf.distribute.MirroredStrategy: one replica per GPU of this machine, the\n"
+                "gradients summed across replicas at every step. Run it as usual: python this_file.py\n"
+                f"No GPU? {CPU_REPLICAS_ENV}=2 python this_file.py splits the CPU into 2 replicas.\n")
+    if options.strategy == "multiworker":
+        return (
+            "\nTrains with tf.distribute.MultiWorkerMirroredStrategy: the same script runs on every\n"
+            "machine (worker), each with all its GPUs (or its CPU), gradients summed across all of them.\n"
+            "\n"
+            "Each worker learns the cluster and its own place in it from the TF_CONFIG environment\n"
+            "variable, a JSON object: the same \"cluster\" everywhere, a different \"task\" per worker.\n"
+            "For two machines, on the first:\n"
+            "\n"
+            "    TF_CONFIG='{\"cluster\": {\"worker\": [\"host1:12345\", \"host2:12345\"]},\n"
+            "               \"task\": {\"type\": \"worker\", \"index\": 0}}' python this_file.py\n"
+            "\n"
+            "and on the second the same with \"index\": 1. Worker 0 is the chief: it saves the model.\n"
+            "The ports must be reachable between the machines. Start all workers: training begins\n"
+            "when every one has joined. Without TF_CONFIG the script trains alone on this machine.\n"
+        )
+    return ""
 
 
 def to_keras_script(config: PlaygroundConfig, options: ExportOptions | Mapping[str, Any] | None = None) -> str:
@@ -451,8 +560,8 @@ def to_keras_script(config: PlaygroundConfig, options: ExportOptions | Mapping[s
     MNIST comes from keras.datasets; CSV data from pandas.read_csv(options.csv_path).
     """
     options = ExportOptions.coerce(options)
-    if options.strategy is not None:
-        raise NotImplementedError("distribution strategies are not supported by the code export yet")
+    if options.strategy is not None and options.strategy not in STRATEGIES:
+        raise ValueError(f"strategy must be None or one of {', '.join(STRATEGIES)}, not {options.strategy!r}")
     if options.epochs is not None and (not isinstance(options.epochs, int) or options.epochs < 1):
         raise ValueError(f"epochs must be a whole number ≥ 1, not {options.epochs!r}")
     if options.save_model_path and not str(options.save_model_path).endswith((".keras", ".h5")):
@@ -467,19 +576,19 @@ def to_keras_script(config: PlaygroundConfig, options: ExportOptions | Mapping[s
     else:
         definitions, data = _toy_data(config)
 
-    imports = ["import numpy as np"]
+    imports = ["import os"] if options.strategy == "mirrored" else []
+    imports.append("import numpy as np")
     if config.dataset == "csv":
         imports.append("import pandas as pd")
-    if config.uses_logits:
+    if config.uses_logits or options.strategy:
         imports.append("import tensorflow as tf")
     imports.append("import keras")
 
-    parts = [
-        _docstring(config),
-        "\n".join(imports),
-        "# Seeds Python, NumPy and TensorFlow, so fit shuffles the same way on every run.\n"
-        f"keras.utils.set_random_seed({_lit(config.seed)})",
-    ]
+    parts = [_docstring(config, options), "\n".join(imports)]
+    if options.strategy:
+        parts.append("\n".join(_strategy_code(options)))
+    parts.append("# Seeds Python, NumPy and TensorFlow, so fit shuffles the same way on every run.\n"
+                 f"keras.utils.set_random_seed({_lit(config.seed)})")
     if definitions:
         parts.append("# nnplay's data code, copied as is.")
         parts.extend(definitions)

@@ -624,6 +624,10 @@ CSV_MAX_ROWS = 20_000
 CSV_MAX_FEATURES = 100
 CSV_MAX_CLASSES = 20
 CSV_MIN_ROWS = 4  # at least a couple of rows on each side of the train/test split
+CSV_MAX_TARGETS = 10  # multi-label: as many as a link can carry (nnplay.urlstate)
+CSV_MAX_COLUMNS = CSV_MAX_FEATURES + CSV_MAX_TARGETS
+CSV_LIMITS = (f"At most {CSV_MAX_BYTES // 2**20} MB, {CSV_MAX_ROWS:,} rows, {CSV_MAX_FEATURES} feature columns and "
+              f"{CSV_MAX_CLASSES} classes; UTF-8 text with a header row naming the columns.")
 _MISSING_MARKERS = {"nan", "na", "n/a", "null", "none", "?", "-"}
 
 
@@ -639,6 +643,12 @@ def _decode_csv(csv_bytes: bytes) -> str:
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError("This is an Excel workbook (or another zip/binary file), not a CSV text file. "
                         "In Excel use File → Save As → 'CSV UTF-8 (comma delimited)'.")
+    for magic, kind in _BINARY_MAGIC:
+        if head.startswith(magic):
+            raise DataError(f"This is {kind}, not a CSV text file. Upload a table saved as 'CSV UTF-8'.")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError("This CSV is saved as UTF-16 text. Save it again as 'CSV UTF-8' "
+                        "(in Excel: File → Save As → 'CSV UTF-8 (comma delimited)').")
     if b"\x00" in head:
         raise DataError("This looks like a binary file, not a CSV text file. Save your table as 'CSV UTF-8'.")
     try:
@@ -649,7 +659,42 @@ def _decode_csv(csv_bytes: bytes) -> str:
                         "Save it as 'CSV UTF-8'.") from None
     if not text.strip():
         raise DataError("The CSV file is empty (only blank lines).")
+    _check_shape(text)
     return text
+
+
+# Files that are certainly not CSV text, by their first bytes (an upload's name proves nothing).
+_BINARY_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ", "an xz-compressed file"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x7fELF", "a program (ELF binary)"),
+    (b"MZ", "a Windows program"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"PAR1", "a Parquet file"),
+    (b"\x93NUMPY", "a NumPy array file"),
+)
+
+
+def _check_shape(text: str) -> None:
+    """Refuse too many rows or columns before pandas builds a cell per value: within the byte cap,
+    10 MB of "1\\n" is five million rows, and 10 MB of "1," five million columns."""
+    lines = text.count("\n") + 1
+    if lines > CSV_MAX_ROWS + 1:  # only then count precisely: blank lines do not count
+        rows = sum(1 for line in text.splitlines() if line.strip()) - 1
+        if rows > CSV_MAX_ROWS:
+            raise DataError(f"The CSV has {rows:,} data rows; the limit is {CSV_MAX_ROWS:,}.")
+    first = text.lstrip().split("\n", 1)[0]
+    columns = max(first.count(sep) for sep in (",", ";", "\t")) + 1
+    if columns > CSV_MAX_COLUMNS:
+        raise DataError(f"The CSV's header has {columns:,} columns; the limit is {CSV_MAX_FEATURES} feature "
+                        f"columns and {CSV_MAX_TARGETS} target columns.")
 
 
 def _read_cells(text: str):
@@ -687,12 +732,29 @@ def _header(table) -> list[str]:
     for i, name in enumerate(names):
         if not name:
             raise DataError(f"Column {i + 1} has no name in the header row (line 1). Give every column a name.")
+    if _looks_like_data(names):
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise DataError(f"The first line ({shown}) looks like data, not column names: the file has no header "
+                        "row. Add a first line that names the columns, e.g. size,weight,label.")
+    for i, name in enumerate(names):
+        if len(name) > 100:
+            raise DataError(f"Column {i + 1}'s name is {len(name):,} characters long; at most 100 are allowed.")
     seen = set()
     for name in names:
         if name in seen:
             raise DataError(f"The column name {name!r} appears twice in the header row. Column names must differ.")
         seen.add(name)
     return names
+
+
+def _looks_like_data(names: list[str]) -> bool:
+    """A header of numbers only is a data row, unless it is 0, 1, 2, … (what pandas writes for
+    unnamed columns)."""
+    try:
+        numbers = [float(name) for name in names]
+    except ValueError:
+        return False
+    return numbers != list(range(len(names)))
 
 
 def _numeric_column(name: str, cells, role: str) -> np.ndarray:

@@ -7,6 +7,7 @@ config is the single source of truth; widget keys only mirror it.
 
 from __future__ import annotations
 
+import re
 
 import streamlit as st
 
@@ -21,7 +22,7 @@ ERROR_KEY = "config_error"
 def current_config() -> PlaygroundConfig:
     """The session's config; on a session's first run it comes from the page's link."""
     if CONFIG_KEY not in st.session_state:
-        config, warnings = decode(st.query_params.to_dict())
+        config, warnings = decode(link_params())
         st.session_state[CONFIG_KEY] = config
         st.session_state[NOTICE_KEY] = warnings
     return st.session_state[CONFIG_KEY]
@@ -39,22 +40,43 @@ def set_config(config: PlaygroundConfig) -> bool:
     return True
 
 
+def link_params() -> dict[str, list[str]]:
+    """Every value of every query key. st.query_params.to_dict() keeps only the last value of a
+    repeated key, which would hide `?seed=1&seed=2` from decode's "given twice" warning."""
+    return {name: st.query_params.get_all(name) for name in st.query_params}
+
+
 def sync_url(config: PlaygroundConfig) -> None:
     """Rewrite the page's query string when the config changed (Streamlit updates the browser URL)."""
     wanted = encode(config)
-    if st.query_params.to_dict() != wanted:
+    # Compared with every value, so a repeated key or a stray unknown key is cleaned away too.
+    if link_params() != {name: [value] for name, value in wanted.items()}:
         st.query_params.from_dict(wanted)
+
+
+# A crafted link's keys and values are quoted in the notices, so they must not become links,
+# images, HTML or formatting there. Any ASCII punctuation may be backslash-escaped in CommonMark;
+# these start markdown constructs ("$" starts LaTeX in Streamlit; ":" and "." break GFM's bare
+# "https://…" and "www.…" autolinks).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that st.markdown/st.warning shows literally."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def notice_markdown(intro: str, warnings: list[str]) -> str:
+    """A bulleted notice whose items (which quote the link) are shown literally."""
+    return intro + "\n\n" + "\n".join(f"- {escape_markdown(warning)}" for warning in warnings)
 
 
 def show_notices() -> None:
     """Link warnings (fields ignored) and the last refused change, once each."""
     warnings = st.session_state.get(NOTICE_KEY) or []
     if warnings:
-        st.warning(
-            "Parts of this link could not be used; defaults were taken instead:\n\n"
-            + "\n".join(f"- {warning}" for warning in warnings),
-            icon="🔗",
-        )
+        st.warning(notice_markdown("Parts of this link could not be used; defaults were taken instead:", warnings),
+                   icon="🔗")
     error = st.session_state.get(ERROR_KEY)
     if error:
-        st.error(f"That change was not applied: {error}", icon="⛔")
+        st.error(f"That change was not applied: {escape_markdown(error)}", icon="⛔")

@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 
 from nnplay import datasets
-from nnplay.codegen import ExportOptions, to_keras_script
+from nnplay.codegen import CPU_REPLICAS_ENV, STRATEGIES, ExportOptions, to_keras_script
 from nnplay.config import (
     TASKS,
     HiddenLayer,
@@ -354,8 +354,8 @@ def test_options():
         to_keras_script(config, {"save_model_path": "model.txt"})
     with pytest.raises(ValueError):
         to_keras_script(config, {"no_such_option": 1})
-    with pytest.raises(NotImplementedError):
-        to_keras_script(config, {"strategy": "mirrored"})
+    with pytest.raises(ValueError):
+        to_keras_script(config, {"strategy": "tpu"})
 
 
 def test_csv_names_cannot_escape_their_string():
@@ -383,3 +383,165 @@ def test_codegen_imports_no_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------
+# Export with a tf.distribute strategy
+# --------------------------------------------------------------------------
+
+STRATEGY_RUNNER = textwrap.dedent(
+    """
+    import json, runpy, sys
+    import numpy as np
+    namespace = runpy.run_path(sys.argv[1], run_name="__main__")
+    model, strategy = namespace["model"], namespace["strategy"]
+    print("RESULT " + json.dumps({
+        "replicas": strategy.num_replicas_in_sync,
+        "devices": list(strategy.extended.worker_devices),
+        "losses": namespace["history"].history["loss"],
+        "batch_size": namespace.get("batch_size"),
+        "variable_types": sorted({type(v.value).__name__ for v in model.weights}),
+        "optimizer_variable_types": sorted({type(v.value).__name__ for v in model.optimizer.variables}),
+    }))
+    """
+)
+STRATEGY_CONFIG = replace(with_optimizer(PlaygroundConfig(), "adam"), n_samples=200, learning_rate=0.05,
+                          hidden=(HiddenLayer(8, "tanh"),), batch_size=10)
+
+
+def _run_strategy_script(tmp_path: Path, config: PlaygroundConfig, strategy: str, env: dict) -> tuple[dict, str]:
+    model_path = tmp_path / "model.keras"
+    script = tmp_path / "exported.py"
+    script.write_text(to_keras_script(config, ExportOptions(epochs=6, strategy=strategy,
+                                                            save_model_path=str(model_path))), encoding="utf-8")
+    (tmp_path / "runner.py").write_text(STRATEGY_RUNNER)
+    result = subprocess.run([sys.executable, str(tmp_path / "runner.py"), str(script)], capture_output=True,
+                            text=True, cwd=tmp_path, timeout=600,
+                            env={**{k: v for k, v in os.environ.items() if k != "TF_CONFIG"},
+                                 "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8", **env})
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    assert lines, output[-4000:]
+    assert model_path.is_file()
+    return json.loads(lines[-1][len("RESULT "):]), result.stdout
+
+
+def test_mirrored_export_trains_on_two_cpu_replicas(tmp_path):
+    """The exported MirroredStrategy script, on this CPU split in two logical devices: a real
+    two-replica run whose variables are mirrored, with the global batch scaled to 2 x 10."""
+    facts, stdout = _run_strategy_script(tmp_path, STRATEGY_CONFIG, "mirrored", {CPU_REPLICAS_ENV: "2"})
+    assert facts["replicas"] == 2 and len(facts["devices"]) == 2, facts
+    assert "MirroredStrategy: 2 replica(s) in sync" in stdout
+    assert facts["batch_size"] == 2 * STRATEGY_CONFIG.batch_size
+    assert all("Mirrored" in name for name in facts["variable_types"]), facts
+    assert all("Mirrored" in name for name in facts["optimizer_variable_types"]), facts
+    losses = facts["losses"]
+    assert len(losses) == 6 and all(np.isfinite(losses))
+    assert losses[-1] < 0.9 * losses[0], losses  # it learns
+    saved = keras.models.load_model(tmp_path / "model.keras", compile=False)
+    assert _layer_facts(saved) == _layer_facts(build_model(STRATEGY_CONFIG))
+
+
+def test_multiworker_export_runs_as_a_single_worker_without_tf_config(tmp_path):
+    facts, stdout = _run_strategy_script(tmp_path, STRATEGY_CONFIG, "multiworker", {})
+    assert facts["replicas"] == 1
+    assert "MultiWorkerMirroredStrategy: 1 replica(s) in sync" in stdout
+    assert facts["losses"][-1] < facts["losses"][0]
+
+
+def _free_ports(count: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def test_multiworker_export_trains_with_two_workers(tmp_path):
+    """Two processes on this machine, each told its place by TF_CONFIG, train one model together:
+    both see 2 replicas and the same losses; only the chief (worker 0) saves the model."""
+    script = tmp_path / "exported.py"
+    script.write_text(to_keras_script(STRATEGY_CONFIG, ExportOptions(epochs=4, strategy="multiworker",
+                                                                     save_model_path="model.keras")),
+                      encoding="utf-8")
+    (tmp_path / "runner.py").write_text(STRATEGY_RUNNER)
+    cluster = {"worker": [f"localhost:{port}" for port in _free_ports(2)]}
+    base_env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
+    workers = []
+    for index in range(2):
+        folder = tmp_path / f"worker{index}"
+        folder.mkdir()
+        tf_config = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+        env = {**base_env, "TF_CONFIG": tf_config, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8"}
+        workers.append((folder, subprocess.Popen([sys.executable, str(tmp_path / "runner.py"), str(script)],
+                                                 cwd=folder, env=env, stdout=subprocess.PIPE,
+                                                 stderr=subprocess.STDOUT, text=True)))
+    facts = []
+    try:
+        for folder, process in workers:
+            output, _ = process.communicate(timeout=600)
+            assert process.returncode == 0, output[-4000:]
+            assert f"2 replica(s) in sync, task worker {len(facts)}" in output, output[-2000:]
+            facts.append(json.loads(next(line for line in output.splitlines()
+                                         if line.startswith("RESULT "))[len("RESULT "):]))
+    finally:
+        for _, process in workers:
+            process.kill()
+    assert [f["replicas"] for f in facts] == [2, 2]
+    assert facts[0]["batch_size"] == 2 * STRATEGY_CONFIG.batch_size
+    np.testing.assert_allclose(facts[0]["losses"], facts[1]["losses"], rtol=1e-5)  # one model, in sync
+    assert facts[0]["losses"][-1] < facts[0]["losses"][0]
+    assert (tmp_path / "worker0" / "model.keras").is_file()
+    assert not (tmp_path / "worker1" / "model.keras").exists()
+
+
+def _scope_body(script: str) -> list[str]:
+    """Source of the statements inside `with strategy.scope():`."""
+    tree = ast.parse(script)
+    blocks = [node for node in ast.walk(tree) if isinstance(node, ast.With)
+              and ast.unparse(node.items[0].context_expr) == "strategy.scope()"]
+    assert len(blocks) == 1, "expected exactly one strategy.scope() block"
+    return [ast.unparse(statement) for statement in blocks[0].body]
+
+
+@pytest.mark.parametrize("strategy", list(STRATEGIES))
+@pytest.mark.parametrize("name", ["binary", "multiclass", "full_batch", "mnist", "csv", "l2"])
+def test_strategy_scripts_build_and_compile_inside_the_scope(strategy, name, tmp_path):
+    config = RUN_CONFIGS[name]
+    script = to_keras_script(config, {"strategy": strategy})
+    path = tmp_path / "exported.py"
+    path.write_text(script, encoding="utf-8")
+    py_compile.compile(str(path), doraise=True)
+    body = " ".join(_scope_body(script))
+    assert "keras.Sequential(" in body and "model.compile(" in body and "keras.optimizers." in body
+    tree = ast.parse(script)
+    # The strategy comes first: before the seed, the data and the model.
+    order = [ast.unparse(node) for node in tree.body if not isinstance(node, (ast.Expr, ast.Import))]
+    assert order[0].startswith(("cpu_replicas =", "strategy ="))
+    fit = next(node for node in ast.walk(tree) if isinstance(node, ast.Call) and ast.unparse(node.func) == "model.fit")
+    batch = next(ast.unparse(k.value) for k in fit.keywords if k.arg == "batch_size")
+    if config.batch_size == 0:  # full batch: already global, not scaled
+        assert batch == "len(x_train)"
+    else:
+        assert batch == "batch_size"
+        assert f"batch_size = {config.batch_size} * strategy.num_replicas_in_sync" in script
+
+
+def test_multiworker_script_explains_tf_config_and_saves_on_the_chief_only():
+    script = to_keras_script(PlaygroundConfig(), {"strategy": "multiworker", "save_model_path": "m.keras"})
+    docstring = ast.get_docstring(ast.parse(script))
+    assert "TF_CONFIG" in docstring and '"cluster"' in docstring and '"task"' in docstring
+    assert "chief" in docstring
+    assert "tf.distribute.MultiWorkerMirroredStrategy()" in script
+    assert 'if is_chief:\n    model.save("m.keras")' in script
+
+
+def test_plain_script_has_no_strategy():
+    plain = to_keras_script(PlaygroundConfig())
+    assert "strategy" not in plain and "import os" not in plain
+    assert to_keras_script(PlaygroundConfig(), {"strategy": None}) == plain
