@@ -82,6 +82,16 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def to_csv(self) -> str:
+        """Every epoch's losses and metrics as CSV. repr() round-trips each float exactly, so two
+        downloads can be compared digit for digit (e.g. the same link on two servers)."""
+        columns = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss}
+        columns.update({f"train_{name}": values for name, values in self.train_metrics.items()})
+        columns.update({f"test_{name}": values for name, values in self.test_metrics.items()})
+        lines = [",".join(columns)]
+        lines += [",".join(repr(value) for value in row) for row in zip(*columns.values())]
+        return "\n".join(lines) + "\n"
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -137,6 +147,20 @@ class Trainer:
         self._batch_size = n_train if config.batch_size == 0 else min(config.batch_size, n_train)
         self._compiled_epoch = tf.function(self._one_epoch, jit_compile=True)
         self._run_epochs = tf.function(self._epochs_graph)
+        self._initial_state = self._save_state()
+
+    def restart(self) -> None:
+        """Back to the seeded initial weights and a fresh optimizer, with an empty history; the
+        next run's curve equals a new Trainer's. Why not a new Trainer: each one compiles its own
+        XLA programs, and TensorFlow's XLA cache never evicts them (tensorflow#64170), so a
+        server building a Trainer per Train click grows by several MB a click."""
+        self._restore_state(self._initial_state)
+        self.epoch = 0
+        self.last_result = None
+        self.history = History(
+            train_metrics={name: [] for name in self.metric_names},
+            test_metrics={name: [] for name in self.metric_names},
+        )
 
     # ------------------------------------------------------------------ graph
     def _per_example_metrics(self, y, outputs):

@@ -8,14 +8,14 @@ st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="
 
 from nnplay import plots  # noqa: E402
 from nnplay.advice import advice  # noqa: E402
-from nnplay.codegen import to_keras_script  # noqa: E402
+from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
 from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs  # noqa: E402
-from nnplay.datasets import DataError, csv_columns, load_dataset  # noqa: E402
+from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset  # noqa: E402
 from nnplay.grid import PlaneProbe  # noqa: E402
 from nnplay.model import to_keras_bytes, to_probabilities  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
 from nnplay.ui import controls, training_panel  # noqa: E402
-from nnplay.ui.session import current_config, set_config, show_notices, sync_url  # noqa: E402
+from nnplay.ui.session import current_config, escape_markdown, set_config, show_notices, sync_url  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
 
@@ -46,7 +46,8 @@ with st.sidebar:
     controls.data_controls(config)
     csv_bytes = None
     if config.dataset == "csv":
-        upload = st.file_uploader("CSV file (header row, numeric feature columns)", type=["csv", "txt"])
+        upload = st.file_uploader("CSV file (header row, numeric feature columns)", type=["csv", "txt"],
+                                  max_upload_size=CSV_MAX_BYTES // 2**20, help=CSV_LIMITS)
         if upload is not None:
             csv_bytes = upload.getvalue()
             try:
@@ -56,7 +57,7 @@ with st.sidebar:
                                columns, key=controls.key("csv_targets"), on_change=controls.pull_from_widgets,
                                max_selections=None if config.task == "multilabel" else 1)
             except DataError as err:
-                st.error(str(err))
+                st.error(escape_markdown(err))  # messages quote column names (a link's csv= among them)
     st.header("Optimizer")
     controls.optimizer_controls(config)
     st.header("Training")
@@ -87,14 +88,16 @@ for note in notes:
     if not note.field.startswith("hidden["):
         (st.warning if note.level == "warning" else st.info)(note.message, icon="⚠️" if note.level == "warning" else "💡")
 if data_error:
-    st.error(data_error, icon="📄")
+    st.error(escape_markdown(data_error), icon="📄")
 
 # ------------------------------------------------------------------ buttons
 model_trainer = training_panel.trainer()
 same_setup = model_trainer is not None and model_trainer.config == config
 buttons = st.columns(5)
 train_clicked = buttons[0].button("Train", type="primary", disabled=data is None, width="stretch")
-continue_clicked = buttons[1].button("Continue", disabled=not same_setup, width="stretch",
+# A Train click in this very run leaves a trainer to continue (e.g. after the time budget ends it).
+continue_clicked = buttons[1].button("Continue", disabled=not (same_setup or (train_clicked and data is not None)),
+                                     width="stretch",
                                      help=f"{config.epochs} more epochs, optimizer state kept")
 step_clicked = buttons[2].button("Step", disabled=data is None, width="stretch", help="Train one epoch")
 buttons[3].button("Stop", width="stretch", help="Stop training; the model so far is kept")
@@ -141,7 +144,11 @@ def draw(current: Trainer | None, live=None) -> None:
     if current is not None and data is not None and data.points_train is not None:
         probe = st.session_state.get("probe")
         if probe is None or probe.trainer is not current:
-            probe = st.session_state["probe"] = PlaneProbe(current)
+            # Kept with the trainer, which nnplay.pool may hand to a later session: the probe's
+            # XLA program is never freed either, so it is compiled once per trainer, not per session.
+            if getattr(current, "plane_probe", None) is None:
+                current.plane_probe = PlaneProbe(current)
+            probe = st.session_state["probe"] = current.plane_probe
     view = probe.evaluate() if probe is not None else None
     # The network picture is the heaviest chart for the browser: during a run, every 3rd redraw.
     if data is not None and (live is None or n % 3 == 1 or live.done):
@@ -171,13 +178,14 @@ def draw(current: Trainer | None, live=None) -> None:
 
 def start(epochs: int, fresh: bool) -> None:
     global model_trainer
-    if fresh or model_trainer is None or not same_setup:
+    if fresh and same_setup and config.dataset != "csv":  # (a CSV's rows are not in the config)
+        model_trainer.restart()  # same setup: reuse its compiled XLA programs, which never get freed
+    elif fresh or model_trainer is None or not same_setup:
         try:
-            model_trainer = Trainer(config, data)
+            model_trainer = training_panel.new_trainer(config, data)
         except ConfigError as err:
             st.error(f"This network does not fit the data: {err}")
             return
-        st.session_state["trainer"] = model_trainer
     training_panel.train_live(model_trainer, epochs, draw)
 
 
@@ -197,18 +205,26 @@ if model_trainer is not None and model_trainer.last_result is not None:
     for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
         column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
     metric_cols[-1].metric("Final test loss", f"{model_trainer.history.test_loss[-1]:.4f}")
+    # Every epoch to full precision: for a spreadsheet, or to check a link gives the same curve.
+    st.download_button("Download the loss history (CSV)", model_trainer.history.to_csv,
+                       file_name="nnplay_loss_history.csv", mime="text/csv", on_click="ignore")
     if evaluation.confusion is not None:
         st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
     elif evaluation.per_label_accuracy:
         st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
     else:
-        predicted = to_probabilities(config, model_trainer.raw_outputs(data.x_test)).reshape(-1)
-        st.plotly_chart(plots.regression_figure(data.y_test, predicted), key="regression")
+        tested = model_trainer.data  # the page's data may be gone (a refused upload); the model's is not
+        predicted = to_probabilities(config, model_trainer.raw_outputs(tested.x_test)).reshape(-1)
+        st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression")
 
 # ------------------------------------------------------------------ code, sharing, history
 code_tab, share_tab, history_tab = st.tabs(["Keras code", "Share & save", "Run history"])
 with code_tab:
-    script = to_keras_script(config)
+    strategy = st.selectbox("Run it with", [None, *STRATEGIES], key="export_strategy",
+                            format_func=lambda name: STRATEGIES.get(name, "plain (one device)"),
+                            help="For training beyond this demo's caps: the script builds and compiles the model "
+                                 "inside a tf.distribute strategy's scope (several GPUs, or several machines).")
+    script = to_keras_script(config, ExportOptions(strategy=strategy))
     st.code(script, language="python")
     st.download_button("Download nnplay_model.py", script, file_name="nnplay_model.py", mime="text/x-python")
 with share_tab:
@@ -217,15 +233,15 @@ with share_tab:
     st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)
     st.download_button("Download config (JSON)", json.dumps(config.to_dict(), indent=2),
                        file_name="nnplay_config.json", mime="application/json")
-    uploaded = st.file_uploader("Load a config JSON", type=["json"], key="config_upload")
+    uploaded = st.file_uploader("Load a config JSON", type=["json"], key="config_upload", max_upload_size=1)
     if uploaded is not None and st.session_state.get("config_loaded") != uploaded.file_id:
         try:
             loaded = PlaygroundConfig.from_dict(json.loads(uploaded.getvalue()))
             st.session_state["config_loaded"] = uploaded.file_id
             set_config(loaded)
             st.rerun()
-        except (ConfigError, ValueError) as err:
-            st.error(f"That config file could not be used: {err}")
+        except (ConfigError, ValueError, TypeError, RecursionError) as err:  # any JSON at all may arrive
+            st.error(f"That config file could not be used: {str(err)[:500] or type(err).__name__}")
     if model_trainer is not None:  # saved only when clicked
         st.download_button("Download trained model (.keras)", lambda: to_keras_bytes(model_trainer.model),
                            file_name="nnplay_model.keras", mime="application/octet-stream")

@@ -8,6 +8,8 @@ rerun the script, which interrupts the drawing loop at its next st.* call; the
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 
 import streamlit as st
@@ -15,10 +17,12 @@ import streamlit as st
 from nnplay.live import LiveRun
 from nnplay.metrics import Evaluation, evaluate
 from nnplay.model import to_probabilities
+from nnplay.pool import POOL
 from nnplay.runs import RunRecord, make_record
 from nnplay.training import Trainer
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
+RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")
 _FINISH_LOCK = threading.Lock()
 REDRAW_EVERY_S = 0.33  # ~3 redraws a second: live, yet light on a 2-core server and its browser
 
@@ -33,6 +37,16 @@ def runs() -> list[RunRecord]:
 
 def reset() -> None:
     st.session_state.pop("trainer", None)
+    st.session_state.pop("trainer_lease", None)  # the trainer goes back to the pool once unused
+
+
+def new_trainer(config, data) -> Trainer:
+    """This session's new trainer: from the pool of ended sessions' trainers when one has the
+    same setup (no new XLA compilation, which TensorFlow would keep forever), else built."""
+    lease = POOL.lease(config, data)
+    st.session_state["trainer_lease"] = lease  # replacing the old lease releases the old trainer
+    st.session_state["trainer"] = lease.trainer
+    return lease.trainer
 
 
 def final_evaluation(model_trainer: Trainer) -> Evaluation:
@@ -69,10 +83,23 @@ def settle() -> None:
         st.session_state.pop("live", None)
 
 
+def run_time_budget() -> float:
+    """Seconds one run may take: $NNPLAY_RUN_BUDGET_S when it is a positive number, else 300.
+    Read at every run, so a changed environment needs no restart of the import."""
+    text = os.environ.get(RUN_BUDGET_ENV, "").strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        return RUN_TIME_BUDGET_S
+    return seconds if math.isfinite(seconds) and seconds > 0 else RUN_TIME_BUDGET_S
+
+
 def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
     """Run `epochs` epochs in a thread; call draw(trainer, live_run) a few times a second."""
     history = runs()  # taken now: the finally block must not touch st.*
-    live = LiveRun(model_trainer, epochs, max_seconds=RUN_TIME_BUDGET_S).start()
+    live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget())
+    live.lease = st.session_state.get("trainer_lease")  # while the thread runs, the trainer stays ours
+    live.start()
     st.session_state["live"] = live
     try:
         while True:
