@@ -175,3 +175,12 @@ def surface(view: PlaneView, task: str | None = None, label_index: int = 0, disc
     if is_regression(task):
         return Surface(task, regression_surface(view.output, discretize))
     raise ValueError(f"unknown task {task!r}")
+
+
+def probe_for(trainer) -> PlaneProbe:
+    """The trainer's own probe, built on first use. Its XLA program is never freed by TensorFlow
+    (nor is the trainer's: see nnplay.pool), so every page shares one probe per trainer."""
+    probe = getattr(trainer, "plane_probe", None)
+    if probe is None:
+        probe = trainer.plane_probe = PlaneProbe(trainer)
+    return probe

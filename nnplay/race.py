@@ -17,7 +17,7 @@ import numpy as np
 
 from nnplay.config import OPTIMIZERS, PlaygroundConfig, validate
 from nnplay.datasets import Dataset
-from nnplay.training import Trainer
+from nnplay.pool import POOL
 
 # The config fields an optimizer owns; a lane may change these and nothing else.
 OPTIMIZER_FIELDS = ("optimizer", "learning_rate", "momentum", "nesterov", "beta_1", "beta_2", "epsilon", "rho")
@@ -119,7 +119,9 @@ class Race:
     def run(self) -> Iterator[RaceProgress]:
         total = len(self.lanes) * self.epochs
         for index, lane in enumerate(self.lanes):
-            trainer = Trainer(lane.config, self.data)
+            # Leased, not built: the same race clicked again (by anyone) reuses the compiled lanes.
+            lease = POOL.lease(lane.config, self.data)
+            trainer = lease.trainer
             lane.initial_weights = [np.array(w) for w in trainer.model.get_weights()]
             lane.status = "running"
             yield RaceProgress(index, lane.label, 0, self.epochs, index * self.epochs / total)
@@ -132,6 +134,7 @@ class Race:
             lane.test_loss = list(trainer.history.test_loss)
             lane.status = trainer.last_result.status
             lane.message = trainer.last_result.message
+            del lease, trainer  # back to the pool
 
     def run_to_end(self) -> list[Lane]:
         for _ in self.run():

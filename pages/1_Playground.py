@@ -11,7 +11,7 @@ from nnplay.advice import advice  # noqa: E402
 from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
 from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs  # noqa: E402
 from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset  # noqa: E402
-from nnplay.grid import PlaneProbe  # noqa: E402
+from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes, to_probabilities  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
 from nnplay.ui import controls, training_panel  # noqa: E402
@@ -146,9 +146,7 @@ def draw(current: Trainer | None, live=None) -> None:
         if probe is None or probe.trainer is not current:
             # Kept with the trainer, which nnplay.pool may hand to a later session: the probe's
             # XLA program is never freed either, so it is compiled once per trainer, not per session.
-            if getattr(current, "plane_probe", None) is None:
-                current.plane_probe = PlaneProbe(current)
-            probe = st.session_state["probe"] = current.plane_probe
+            probe = st.session_state["probe"] = probe_for(current)
     view = probe.evaluate() if probe is not None else None
     # The network picture is the heaviest chart for the browser: during a run, every 3rd redraw.
     if data is not None and (live is None or n % 3 == 1 or live.done):

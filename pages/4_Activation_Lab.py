@@ -10,8 +10,8 @@ from nnplay import activation_lab as lab  # noqa: E402
 from nnplay import activation_plots as figures  # noqa: E402
 from nnplay.config import ACTIVATIONS  # noqa: E402
 from nnplay.datasets import DataError, load_dataset  # noqa: E402
-from nnplay.grid import PlaneProbe  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
+from nnplay.grid import probe_for  # noqa: E402
+from nnplay.pool import POOL  # noqa: E402
 
 COMPARISON_KEY = "actlab_comparison"
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, 3.0, -2.0, 1.5, 0.0, -0.5)
@@ -95,16 +95,18 @@ if st.button("Train linear vs ReLU", type="primary"):
     bar = st.progress(0.0, text="Training…")
     runs = {}
     for i, (activation, config) in enumerate(configs.items()):
-        trainer = Trainer(config, data)
+        lease = POOL.lease(config, data)  # a repeat of the same comparison reuses compiled trainers
+        trainer = lease.trainer
         for snapshot in trainer.run():
             bar.progress((i + snapshot.fraction_done) / len(configs),
                          text=f"{activation}: epoch {snapshot.epoch} of {snapshot.target_epoch} · "
                               f"test accuracy {snapshot.test_metrics['accuracy']:.3f}")
-        runs[activation] = dict(view=PlaneProbe(trainer, resolution=80).evaluate(),
+        runs[activation] = dict(view=probe_for(trainer).evaluate(),
                                 accuracy=trainer.history.test_metrics["accuracy"][-1],
                                 result=trainer.last_result)
         if activation == "linear":
             fold = lab.fold_check(trainer.model, data.x_test)
+    del lease, trainer  # the last one back to the pool too
     bar.empty()
     # Kept for later reruns (the models themselves are not needed any more).
     st.session_state[COMPARISON_KEY] = dict(settings=settings, data=data, runs=runs, fold=fold)

@@ -10,7 +10,7 @@ import streamlit as st
 from nnplay import plots
 from nnplay.datasets import DataError, load_dataset
 from nnplay.drawing import to_mnist
-from nnplay.grid import PlaneProbe
+from nnplay.grid import probe_for
 from nnplay.metrics import evaluate
 from nnplay.model import to_probabilities
 from nnplay.predictions import (
@@ -18,6 +18,7 @@ from nnplay.predictions import (
     sigmoid_and_softmax, threshold_report, top_k, toy_multilabel_config,
 )
 from nnplay.stability import compare, round_off_example
+from nnplay.pool import POOL
 from nnplay.training import Trainer
 from nnplay.ui import training_panel
 
@@ -56,28 +57,33 @@ def choose_model() -> Trainer | None:
     st.markdown(description)
     if not st.button(button, type="primary"):
         return None
-    trainer = _train_with_progress(make_config())
-    if trainer is not None:
-        trained[choice] = trainer
+    lease = _train_with_progress(make_config())
+    if lease is not None:
+        trained[choice] = lease.trainer
+        # Holding the lease keeps the trainer this session's; when the session ends it goes back
+        # to the pool for the next student (nnplay.pool: compiled XLA programs are never freed).
+        st.session_state.setdefault("inspector_leases", {})[choice] = lease
         st.rerun()  # draw the page afresh, without the offer to train
     return None
 
 
-def _train_with_progress(config) -> Trainer | None:
+def _train_with_progress(config):
+    """Train `config` with a progress bar; the pool's lease on the trained model, or None."""
     try:
         data = load_dataset(config)
     except DataError as err:
         st.error(str(err))
         return None
     st.caption(data.source)
-    trainer = Trainer(config, data)
+    lease = POOL.lease(config, data)
+    trainer = lease.trainer
     bar = st.progress(0.0, text="Training…")
     for snapshot in trainer.run():
         metric, value = next(iter(snapshot.test_metrics.items()))
         bar.progress(snapshot.fraction_done, text=f"Epoch {snapshot.epoch} of {snapshot.target_epoch} · "
                      f"test {metric.replace('_', ' ')} {value:.3f}")
     bar.empty()
-    return trainer
+    return lease
 
 
 def output_names(predictions: Predictions, class_names) -> list[str]:
@@ -141,7 +147,7 @@ def _plane_view(trainer: Trainer):
     key = (id(trainer), trainer.epoch)
     if key not in cache:
         cache.clear()
-        cache[key] = PlaneProbe(trainer).evaluate()
+        cache[key] = probe_for(trainer).evaluate()
     return cache[key]
 
 
