@@ -120,3 +120,18 @@ def test_every_racer_has_a_colour():
     from nnplay import lab_plots
 
     assert all(("gd" if key == "sgd" else key) in lab_plots.KIND_COLORS for key in RACERS)
+
+
+def test_a_repeated_race_reuses_the_pooled_lanes_and_runs_the_same():
+    # Each new Trainer compiles XLA programs that TensorFlow never frees; the second race of the
+    # same setup must take the first one's trainers back from the pool, restarted.
+    from nnplay.pool import POOL
+
+    data = load_dataset(BASE)
+    entries = [("sgd", 0.1), ("adam", 0.01)]
+    first = [lane.train_loss for lane in Race(BASE, entries, data).run_to_end()]
+    built, reused = POOL.built, POOL.reused
+    second = [lane.train_loss for lane in Race(BASE, entries, data).run_to_end()]
+    assert POOL.built == built
+    assert POOL.reused == reused + 2
+    assert second == first
