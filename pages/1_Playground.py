@@ -44,10 +44,11 @@ with st.sidebar:
     controls.task_controls(config)
     st.header("Data")
     controls.data_controls(config)
-    csv_bytes = None
+    csv_bytes, csv_error = None, None
     if config.dataset == "csv":
         upload = st.file_uploader("CSV file (header row, numeric feature columns)", type=["csv", "txt"],
                                   max_upload_size=CSV_MAX_BYTES // 2**20, help=CSV_LIMITS)
+        csv_notice = st.empty()  # filled once the page knows whether it shows the same message
         if upload is not None:
             csv_bytes = upload.getvalue()
             try:
@@ -57,7 +58,7 @@ with st.sidebar:
                                columns, key=controls.key("csv_targets"), on_change=controls.pull_from_widgets,
                                max_selections=None if config.task == "multilabel" else 1)
             except DataError as err:
-                st.error(escape_markdown(err))  # messages quote column names (a link's csv= among them)
+                csv_error = str(err)
     st.header("Optimizer")
     controls.optimizer_controls(config)
     st.header("Training")
@@ -88,7 +89,10 @@ for note in notes:
     if not note.field.startswith("hidden["):
         (st.warning if note.level == "warning" else st.info)(note.message, icon="⚠️" if note.level == "warning" else "💡")
 if data_error:
-    st.error(escape_markdown(data_error), icon="📄")
+    st.error(escape_markdown(data_error), icon="📄")  # messages quote column names (a link's csv= among them)
+if csv_error:  # said once: in full on the page, and by the uploader only when it is another problem
+    csv_notice.error("This file cannot be used: the reason is on the page." if csv_error == data_error
+                     else escape_markdown(csv_error))
 
 # ------------------------------------------------------------------ buttons
 model_trainer = training_panel.trainer()

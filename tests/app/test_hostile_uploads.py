@@ -123,6 +123,9 @@ def test_the_page_refuses_each_hostile_upload_and_keeps_the_model(trained_page, 
     errors = page_errors(at)
     for word in words:
         assert word in errors, (word, errors)
+    # Said once in full (on the page), not repeated by the uploader in the sidebar.
+    full = [e.value for e in at.error if words[0] in re.sub(r"\\(.)", r"\1", e.value)]
+    assert len(full) == 1, full
     # Nothing lost: the same config, the same trained model and weights, its results still on the page.
     assert at.session_state["config"] == config
     assert at.session_state["trainer"] is trainer and trainer.epoch == 5
