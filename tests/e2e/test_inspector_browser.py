@@ -5,6 +5,7 @@ network makes of it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
 
@@ -37,7 +38,7 @@ def test_inspector_example_probabilities_and_a_drawn_digit(page, streamlit_serve
     with expect_rerun(page):
         example.fill("7")
         example.press("Enter")
-    assert example.input_value() == "7"
+    expect(example).to_have_value("7")
     wait_for_text(page, "softmax probabilities — sum = 1.0000")
     assert bars_in(page, "softmax probabilities") == 10
     # Another example is shown (Streamlit names media files by a hash of their content).

@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 
 from harness import (
@@ -53,12 +54,13 @@ def test_playground_share_link_train_stop_and_url(page, streamlit_server, server
 
     # ---- 1. the link's values are in the controls and in the share link
     sidebar = page.locator("[data-testid=stSidebar]")
-    assert sidebar.get_by_label("Epochs").input_value() == str(EPOCHS)
-    assert sidebar.get_by_label("Seed (initial weights, batch order)").input_value() == "3"
+    # expect(...) retries: a widget may be re-mounted while the first run finishes drawing.
+    expect(sidebar.get_by_label("Epochs")).to_have_value(str(EPOCHS))
+    expect(sidebar.get_by_label("Seed (initial weights, batch order)")).to_have_value("3")
     lr_slider = sidebar.locator("[data-testid=stSlider]").filter(has_text="Learning rate")
     assert lr_slider.locator("[data-testid=stSliderThumbValue]").inner_text().strip() == "0.01"
     for i in range(6):
-        assert page.get_by_label(f"Layer {i + 1} units").input_value() == "8"
+        expect(page.get_by_label(f"Layer {i + 1} units")).to_have_value("8")
     page.get_by_role("tab", name="Share & save").click()
     share_code = page.locator("[data-testid=stCode]").filter(has_text="/Playground?").first
     share_code.wait_for(state="visible")
