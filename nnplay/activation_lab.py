@@ -22,7 +22,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from nnplay.config import HiddenLayer, PlaygroundConfig
+from nnplay.config import HiddenLayer, PlaygroundConfig, n_outputs
 from nnplay.datasets import Dataset
 from nnplay.model import build_loss, build_model, build_optimizer
 from nnplay.training import _targets_for_loss
@@ -162,7 +162,6 @@ def shift_gap(logits: Sequence[float], shift: float, temperature: float = 1.0) -
 
 
 def comparison_configs(units: Sequence[int] = (8, 8), epochs: int = 200, seed: int = 0,
-                       noise: float = 0.0, activations: Sequence[str] = ("linear", "relu"),
                        ) -> dict[str, PlaygroundConfig]:
     """One config per hidden activation, identical in everything else (circle, binary, same seed).
 
@@ -170,12 +169,12 @@ def comparison_configs(units: Sequence[int] = (8, 8), epochs: int = 200, seed: i
     output activation, as most real networks do.
     """
     base = PlaygroundConfig(
-        task="binary", dataset="circle", noise=noise, from_logits=False,
+        task="binary", dataset="circle", noise=0.0, from_logits=False,
         optimizer="adam", learning_rate=0.01, batch_size=25, epochs=epochs, seed=seed,
     )
     return {
         activation: replace(base, hidden=tuple(HiddenLayer(int(u), activation) for u in units))
-        for activation in activations
+        for activation in ("linear", "relu")
     }
 
 
@@ -251,11 +250,10 @@ def fold_check(model: keras.Model, x: np.ndarray) -> FoldCheck:
 # --------------------------------------------------------------------------
 
 
-def deep_stack_config(activation: str, depth: int = 6, units: int = 8, seed: int = 0,
-                      learning_rate: float = 0.1) -> PlaygroundConfig:
+def deep_stack_config(activation: str, depth: int = 6, units: int = 8, seed: int = 0) -> PlaygroundConfig:
     """A deep, narrow stack on the circle data; plain gradient descent so nothing rescales the gradients."""
     return PlaygroundConfig(
-        task="binary", dataset="circle", from_logits=True, optimizer="sgd", learning_rate=learning_rate,
+        task="binary", dataset="circle", from_logits=True, optimizer="sgd", learning_rate=0.1,
         batch_size=0, seed=seed, hidden=tuple(HiddenLayer(int(units), activation) for _ in range(depth)),
     )
 
@@ -295,7 +293,7 @@ def gradient_norms_per_layer(config: PlaygroundConfig, data: Dataset, steps: int
     The model, optimizer and loss are the config's (nnplay.model), seeded by config.seed, and
     every step is one full-batch step of the config's optimizer: the result is deterministic.
     """
-    outputs = data.n_classes if config.task in ("multiclass", "multilabel") else 1
+    outputs = n_outputs(config, data.n_classes)
     model = build_model(config, inputs=data.n_features, outputs=outputs)
     optimizer = build_optimizer(config)
     loss_fn = build_loss(config)

@@ -58,11 +58,10 @@ def _panel_title(text: str, x: float) -> dict:
                 showarrow=False, font=dict(size=12, color=INK))
 
 
-def softmax_figure(logits: Sequence[float], probabilities: Sequence[float], labels: Sequence[str] | None = None,
-                   temperature: float = 1.0) -> go.Figure:
+def softmax_figure(logits: Sequence[float], probabilities: Sequence[float], temperature: float = 1.0) -> go.Figure:
     """Bars of softmax probabilities (hover: the logit); the title states their sum."""
     probabilities = np.asarray(probabilities, dtype=float)
-    labels = list(labels) if labels is not None else [f"z{i + 1}" for i in range(len(probabilities))]
+    labels = [f"z{i + 1}" for i in range(len(probabilities))]
     top = int(np.argmax(probabilities))
     colors = [BLUE if i == top else "#b0b7c3" for i in range(len(probabilities))]
     bars = dict(type="bar", x=labels, y=probabilities, marker=dict(color=colors),

@@ -16,8 +16,10 @@ from nnplay.training import Snapshot, Trainer
 class LiveRun:
     """`trainer.run(epochs)` in a daemon thread, with the latest snapshot and a stop flag."""
 
-    def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None):
+    def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None):
         self.trainer = trainer
+        self.lease = lease  # a nnplay.pool lease: held while the thread runs, so no other session gets the trainer
+        self.recorded = False  # set by the page once the run is in the run history
         self.epochs = epochs
         self.max_seconds = max_seconds
         self.latest: Snapshot | None = None

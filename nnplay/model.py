@@ -11,6 +11,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+import nnplay.tf_runtime  # noqa: F401  (TensorFlow's threads, set before any op runs)
+
 from nnplay.config import OPTIMIZERS, PlaygroundConfig, n_inputs, n_outputs
 
 

@@ -25,7 +25,7 @@ def course_mnist_config() -> PlaygroundConfig:
 def toy_multilabel_config() -> PlaygroundConfig:
     """A small multi-label model on the zones data: 3 independent sigmoid outputs, trained in seconds."""
     return replace(default_config("multilabel"), hidden=(HiddenLayer(8, "relu"), HiddenLayer(8, "relu")),
-                   optimizer="adam", learning_rate=0.01, batch_size=10, epochs=60, noise=0.1, from_logits=True)
+                   optimizer="adam", learning_rate=0.01, batch_size=10, epochs=60, noise=0.1)
 
 
 @dataclass
@@ -144,6 +144,19 @@ class ThresholdReport:
     recall: float
     f1: float
     per_label: list[dict]  # one row per label: name, precision, recall, predicted yes, truly yes
+
+
+def threshold_sweep(probabilities: np.ndarray, y_true: np.ndarray, thresholds) -> dict[str, np.ndarray]:
+    """Micro precision, recall and exact match at every threshold, in one numpy pass (a chart
+    redrawn on every rerun; `threshold_report` scores one threshold in full)."""
+    truth = np.asarray(y_true).reshape(len(y_true), -1).astype(bool)
+    decisions = np.asarray(probabilities).reshape(len(truth), -1)[None] > np.asarray(thresholds)[:, None, None]
+    true_yes = (decisions & truth).sum(axis=(1, 2))
+    said_yes, truly_yes = decisions.sum(axis=(1, 2)), truth.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):  # no yes at all scores 0, as zero_division=0 does
+        precision = np.where(said_yes > 0, true_yes / said_yes, 0.0)
+        recall = np.where(truly_yes > 0, true_yes / max(truly_yes, 1), 0.0)
+    return {"precision": precision, "recall": recall, "exact_match": (decisions == truth).all(axis=2).mean(axis=1)}
 
 
 def threshold_report(probabilities: np.ndarray, y_true: np.ndarray, threshold: float,

@@ -111,7 +111,6 @@ class Race:
     def __init__(self, base: PlaygroundConfig, entries: Sequence[tuple[str, float | None]], data: Dataset):
         if not entries:
             raise ValueError("Choose at least one optimizer for the race.")
-        self.base = base
         self.data = data
         self.epochs = base.epochs
         self.lanes = [Lane(key, RACERS[key].label, lane_config(base, key, lr)) for key, lr in entries]

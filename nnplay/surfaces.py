@@ -18,6 +18,8 @@ from typing import Callable
 import keras
 import numpy as np
 
+import nnplay.tf_runtime  # noqa: F401  (TensorFlow's threads, set before any op runs)
+
 ops = keras.ops
 
 

@@ -22,24 +22,10 @@ from typing import Iterator
 import numpy as np
 import tensorflow as tf
 
-from nnplay.config import PlaygroundConfig, check_fits_data
+from nnplay.config import PlaygroundConfig, check_fits_data, n_outputs
 from nnplay.datasets import Dataset
 from nnplay.model import build_loss, build_model, build_optimizer
 
-
-def _use_few_threads() -> None:
-    """One thread per op, two ops at once: measured here, small toy nets train 50-60% faster
-    (threading overhead dominates 8-unit layers) and a page redrawing beside a training run
-    keeps a core for itself. Must run before TensorFlow starts its runtime; later it is a no-op.
-    """
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(2)
-    except RuntimeError:  # the runtime already started (e.g. another module used TF first)
-        pass
-
-
-_use_few_threads()
 
 # Metrics tracked every epoch, per task. All are per-example means, so a batch
 # sum divided by the example count gives the epoch value.
@@ -126,19 +112,14 @@ class Trainer:
         self.config = config
         self.data = data
         self.snapshot_interval = snapshot_interval
-        outputs = data.n_classes if config.task in ("multiclass", "multilabel") else 1
+        outputs = n_outputs(config, data.n_classes)
         check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
         self.model = build_model(config, inputs=data.n_features, outputs=outputs)
         self.optimizer = build_optimizer(config)
         self.loss_fn = build_loss(config)
         self.optimizer.build(self.model.trainable_variables)
         self.metric_names = EPOCH_METRICS[config.task]
-        self.history = History(
-            train_metrics={name: [] for name in self.metric_names},
-            test_metrics={name: [] for name in self.metric_names},
-        )
-        self.epoch = 0
-        self.last_result: RunResult | None = None
+        self._clear_progress()
         self._x_train = tf.constant(data.x_train, tf.float32)
         self._y_train = tf.constant(_targets_for_loss(config.task, data.y_train))
         self._x_test = tf.constant(data.x_test, tf.float32)
@@ -155,12 +136,16 @@ class Trainer:
         XLA programs, and TensorFlow's XLA cache never evicts them (tensorflow#64170), so a
         server building a Trainer per Train click grows by several MB a click."""
         self._restore_state(self._initial_state)
-        self.epoch = 0
-        self.last_result = None
+        self._clear_progress()
+
+    def _clear_progress(self) -> None:
+        """No epochs trained yet: an empty history and no result."""
         self.history = History(
             train_metrics={name: [] for name in self.metric_names},
             test_metrics={name: [] for name in self.metric_names},
         )
+        self.epoch = 0
+        self.last_result: RunResult | None = None
 
     # ------------------------------------------------------------------ graph
     def _per_example_metrics(self, y, outputs):

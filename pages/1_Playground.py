@@ -79,7 +79,7 @@ rule = config.rule
 with st.container(border=True):
     left, right = st.columns([3, 2])
     left.markdown(f"**{rule.label}** → output **{config.output_activation}**, loss **{rule.loss_label}**. {rule.why}")
-    outputs = data.n_classes if (data is not None and config.task in ("multiclass", "multilabel")) else n_outputs(config)
+    outputs = n_outputs(config, data.n_classes if data is not None else None)
     loss_args = "from_logits=True" if config.uses_logits else ""
     right.code(f'Dense({outputs}, activation="{config.output_activation}")\n'
                f"loss = keras.losses.{rule.loss}({loss_args})", language="python")
@@ -146,11 +146,7 @@ def draw(current: Trainer | None, live=None) -> None:
             progress_slot.progress(snapshot.fraction_done, text=text + (f" · ~{left:.0f} s left" if left else ""))
     probe = None
     if current is not None and data is not None and data.points_train is not None:
-        probe = st.session_state.get("probe")
-        if probe is None or probe.trainer is not current:
-            # Kept with the trainer, which nnplay.pool may hand to a later session: the probe's
-            # XLA program is never freed either, so it is compiled once per trainer, not per session.
-            probe = st.session_state["probe"] = probe_for(current)
+        probe = probe_for(current)  # one per trainer: its XLA program is never freed either
     view = probe.evaluate() if probe is not None else None
     # The network picture is the heaviest chart for the browser: during a run, every 3rd redraw.
     if data is not None and (live is None or n % 3 == 1 or live.done):
@@ -180,11 +176,9 @@ def draw(current: Trainer | None, live=None) -> None:
 
 def start(epochs: int, fresh: bool) -> None:
     global model_trainer
-    if fresh and same_setup and config.dataset != "csv":  # (a CSV's rows are not in the config)
-        model_trainer.restart()  # same setup: reuse its compiled XLA programs, which never get freed
-    elif fresh or model_trainer is None or not same_setup:
+    if fresh or model_trainer is None or not same_setup:
         try:
-            model_trainer = training_panel.new_trainer(config, data)
+            model_trainer = training_panel.fresh_trainer(config, data)
         except ConfigError as err:
             st.error(f"This network does not fit the data: {err}")
             return
@@ -216,7 +210,7 @@ if model_trainer is not None and model_trainer.last_result is not None:
         st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
     else:
         tested = model_trainer.data  # the page's data may be gone (a refused upload); the model's is not
-        predicted = to_probabilities(config, model_trainer.raw_outputs(tested.x_test)).reshape(-1)
+        predicted = to_probabilities(model_trainer.config, model_trainer.raw_outputs(tested.x_test)).reshape(-1)
         st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression")
 
 # ------------------------------------------------------------------ code, sharing, history

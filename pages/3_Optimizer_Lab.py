@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -185,7 +184,7 @@ with surface_tab:
                 st.markdown(f"**First step of {chosen.label}** from ({chosen.positions[0, 0]:g}, "
                             f"{chosen.positions[0, 1]:g}):")
                 st.dataframe(pd.DataFrame({"parameter": ["w₁", "w₂"], "gradient g": g, "step Δw": delta,
-                                           "−Δw / g": -delta / np.where(g == 0, np.nan, g)}),
+                                           "−Δw / g": chosen.effective_rates[0]}),
                              hide_index=True, width="stretch")
                 if chosen.kind == "adam":
                     ratio = f"{abs(g[1] / g[0]):.3g}" if g[0] else "∞"

@@ -11,7 +11,7 @@ from nnplay import activation_plots as figures  # noqa: E402
 from nnplay.config import ACTIVATIONS  # noqa: E402
 from nnplay.datasets import DataError, load_dataset  # noqa: E402
 from nnplay.grid import probe_for  # noqa: E402
-from nnplay.pool import POOL  # noqa: E402
+from nnplay.ui import training_panel  # noqa: E402
 
 COMPARISON_KEY = "actlab_comparison"
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, 3.0, -2.0, 1.5, 0.0, -0.5)
@@ -95,12 +95,9 @@ if st.button("Train linear vs ReLU", type="primary"):
     bar = st.progress(0.0, text="Training…")
     runs = {}
     for i, (activation, config) in enumerate(configs.items()):
-        lease = POOL.lease(config, data)  # a repeat of the same comparison reuses compiled trainers
+        # Pooled: a repeat of the same comparison (by anyone) reuses the compiled trainers.
+        lease = training_panel.train_with_progress(config, data, bar, f"{activation}: ", (i, len(configs)))
         trainer = lease.trainer
-        for snapshot in trainer.run():
-            bar.progress((i + snapshot.fraction_done) / len(configs),
-                         text=f"{activation}: epoch {snapshot.epoch} of {snapshot.target_epoch} · "
-                              f"test accuracy {snapshot.test_metrics['accuracy']:.3f}")
         runs[activation] = dict(view=probe_for(trainer).evaluate(),
                                 accuracy=trainer.history.test_metrics["accuracy"][-1],
                                 result=trainer.last_result)

@@ -15,10 +15,9 @@ from nnplay.metrics import evaluate
 from nnplay.model import to_probabilities
 from nnplay.predictions import (
     Predictions, course_mnist_config, gallery_order, in_cell, logits_of, nearest_point, per_class_accuracy,
-    sigmoid_and_softmax, threshold_report, top_k, toy_multilabel_config,
+    sigmoid_and_softmax, threshold_report, threshold_sweep, top_k, toy_multilabel_config,
 )
 from nnplay.stability import compare, round_off_example
-from nnplay.pool import POOL
 from nnplay.training import Trainer
 from nnplay.ui import training_panel
 
@@ -30,7 +29,7 @@ IN_PLACE = {
         "on MNIST digits."),
     "A multi-label toy network (3 sigmoids)": (
         toy_multilabel_config, "Train the multi-label toy model",
-        "8 ReLU → 8 ReLU → 3 linear, Adam 0.01, BinaryCrossentropy(from_logits=True), on the zones data: "
+        "8 ReLU → 8 ReLU → 3 sigmoid, Adam 0.01, BinaryCrossentropy(), on the zones data: "
         "each point can be in several zones at once, so each output is its own yes/no question."),
 }
 GALLERY_SIZE = 24
@@ -75,13 +74,8 @@ def _train_with_progress(config):
         st.error(str(err))
         return None
     st.caption(data.source)
-    lease = POOL.lease(config, data)
-    trainer = lease.trainer
     bar = st.progress(0.0, text="Training…")
-    for snapshot in trainer.run():
-        metric, value = next(iter(snapshot.test_metrics.items()))
-        bar.progress(snapshot.fraction_done, text=f"Epoch {snapshot.epoch} of {snapshot.target_epoch} · "
-                     f"test {metric.replace('_', ' ')} {value:.3f}")
+    lease = training_panel.train_with_progress(config, data, bar)
     bar.empty()
     return lease
 
@@ -201,13 +195,11 @@ def gallery(trainer: Trainer, predictions: Predictions) -> None:
         with columns[slot % 8]:
             show_example(data, int(i))
             colour = "green" if predictions.correct[i] else "red"
-            if predictions.uses_softmax:
-                lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
-                st.markdown(f":{colour}[**{names[int(predictions.true[i])]}**]  \n" + "  \n".join(lines))
-            else:
-                lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
-                st.markdown(f":{colour}[**{'right' if predictions.correct[i] else 'wrong'}**]  \n"
-                            + "  \n".join(lines))
+            # Softmax: the true class heads the card; sigmoids: whether every label was right.
+            heading = (names[int(predictions.true[i])] if predictions.uses_softmax
+                       else "right" if predictions.correct[i] else "wrong")
+            lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
+            st.markdown(f":{colour}[**{heading}**]  \n" + "  \n".join(lines))
 
 
 # ------------------------------------------------------------------ confusion matrix
@@ -317,11 +309,10 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
                                                ("precision", report.precision), ("recall", report.recall),
                                                ("F1", report.f1))):
         column.metric(label, f"{value:.3f}")
-    sweep = [threshold_report(probabilities, data.y_test, t, names) for t in THRESHOLDS]
+    sweep = threshold_sweep(probabilities, data.y_test, THRESHOLDS)
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.threshold_sweep_figure(THRESHOLDS, [r.precision for r in sweep],
-                                                   [r.recall for r in sweep], [r.exact_match for r in sweep],
-                                                   threshold), key="threshold_sweep")
+    left.plotly_chart(plots.threshold_sweep_figure(THRESHOLDS, sweep["precision"], sweep["recall"],
+                                                   sweep["exact_match"], threshold), key="threshold_sweep")
     right.dataframe(pd.DataFrame(report.per_label), hide_index=True)
     st.caption("A lower threshold says yes more often: recall rises and precision falls. 0.5 is what Keras's "
                "accuracy uses; a task where a missed label costs more than a false alarm wants a lower one.")

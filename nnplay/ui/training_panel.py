@@ -40,6 +40,31 @@ def reset() -> None:
     st.session_state.pop("trainer_lease", None)  # the trainer goes back to the pool once unused
 
 
+def fresh_trainer(config, data) -> Trainer:
+    """A trainer at its seeded start for `config`: this session's own, restarted, when the setup is
+    unchanged (a CSV's rows are not in the config, so never for CSV), else a new or pooled one.
+    Restarting reuses the compiled XLA programs, which TensorFlow never frees."""
+    current = trainer()
+    if current is not None and current.config == config and config.dataset != "csv":
+        current.restart()
+        return current
+    return new_trainer(config, data)
+
+
+def train_with_progress(config, data, bar, label: str = "", part: tuple[int, int] = (0, 1)):
+    """Lease a trainer for `config` from the pool and train it to the end, moving the progress
+    `bar` through its share `part` = (index, count) of a longer job. Returns the lease: the
+    trainer stays the caller's while it holds it."""
+    lease = POOL.lease(config, data)
+    index, count = part
+    for snapshot in lease.trainer.run():
+        metric, value = next(iter(snapshot.test_metrics.items()))
+        bar.progress((index + snapshot.fraction_done) / count,
+                     text=f"{label}epoch {snapshot.epoch} of {snapshot.target_epoch} · "
+                          f"test {metric.replace('_', ' ')} {value:.3f}")
+    return lease
+
+
 def new_trainer(config, data) -> Trainer:
     """This session's new trainer: from the pool of ended sessions' trainers when one has the
     same setup (no new XLA compilation, which TensorFlow would keep forever), else built."""
@@ -69,7 +94,7 @@ def _finish(live: LiveRun, history: list[RunRecord]) -> None:
     """Stop the thread and record the run, exactly once (two script runs may both get here)."""
     with _FINISH_LOCK:
         live.stop()
-        if not getattr(live, "recorded", False):
+        if not live.recorded:
             live.recorded = True
             record_run(live.trainer, history)
 
@@ -97,9 +122,8 @@ def run_time_budget() -> float:
 def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
     """Run `epochs` epochs in a thread; call draw(trainer, live_run) a few times a second."""
     history = runs()  # taken now: the finally block must not touch st.*
-    live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget())
-    live.lease = st.session_state.get("trainer_lease")  # while the thread runs, the trainer stays ours
-    live.start()
+    live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(),
+                   lease=st.session_state.get("trainer_lease")).start()
     st.session_state["live"] = live
     try:
         while True:

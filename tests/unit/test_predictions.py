@@ -82,3 +82,17 @@ def test_threshold_trades_precision_for_recall():
     # Binary: one column of probabilities and a flat label vector.
     binary = threshold_report(probabilities[:, :1], truth[:, 0], 0.5, ["class 1"])
     assert binary.hamming_accuracy == binary.exact_match == pytest.approx(2 / 4)  # 1,0,1,0 vs 1,1,0,0
+
+
+def test_threshold_sweep_agrees_with_scikit_learn_at_every_threshold():
+    from nnplay.predictions import threshold_sweep
+
+    rng = np.random.default_rng(0)
+    probabilities, truth = rng.random((50, 3)), rng.random((50, 3)) > 0.6
+    thresholds = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    sweep = threshold_sweep(probabilities, truth, thresholds)
+    for i, t in enumerate(thresholds):
+        report = threshold_report(probabilities, truth, t, ["a", "b", "c"])
+        assert sweep["precision"][i] == pytest.approx(report.precision)
+        assert sweep["recall"][i] == pytest.approx(report.recall)
+        assert sweep["exact_match"][i] == pytest.approx(report.exact_match)
