@@ -127,3 +127,17 @@ def test_pool_hands_an_ended_sessions_trainer_to_the_next_one_restarted_never_tw
     assert pool.idle_count() == 0
     other = pool.lease(replace(CONFIG, seed=6), data)  # another setup never gets this trainer
     assert other.trainer is not used and pool.built == 3
+
+
+@pytest.mark.parametrize("first_import", ["nnplay.surfaces", "nnplay.trajectories", "nnplay.training",
+                                          "nnplay.activation_lab"])
+def test_the_thread_setting_holds_whichever_engine_module_a_page_imports_first(first_import):
+    # A fresh interpreter: in this one TensorFlow's runtime may have started long ago.
+    import subprocess
+    import sys
+
+    code = (f"import {first_import}, tensorflow as tf; tf.constant(1.0) + 1; "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["1", "2"], out.stderr[-2000:]
