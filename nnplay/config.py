@@ -12,6 +12,7 @@ task offers, and the hyper-parameters each optimizer takes.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -299,22 +300,67 @@ class PlaygroundConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError([(name, data[name], "no such field") for name in unknown])
+        problems = [problem for name, value in data.items() if (problem := _type_problem(name, value))]
+        if problems:
+            raise ConfigError(problems)
         values = dict(data)
-        try:
-            if "hidden" in values:
-                values["hidden"] = tuple(
-                    HiddenLayer(int(layer["units"]), str(layer["activation"])) for layer in values["hidden"]
-                )
-            for name in ("features", "csv_targets"):
-                if name in values:
-                    values[name] = tuple(str(v) for v in values[name])
-            if "digits" in values:
-                values["digits"] = tuple(int(v) for v in values["digits"])
-        except (TypeError, KeyError, ValueError) as exc:
-            raise ConfigError([("config", data, f"well-formed fields ({exc})")]) from None
+        if "hidden" in values:
+            values["hidden"] = tuple(HiddenLayer(layer["units"], layer["activation"]) for layer in values["hidden"])
+        for name in ("features", "csv_targets", "digits"):
+            if name in values:
+                values[name] = tuple(values[name])
         config = PlaygroundConfig(**values)
         validate(config)
         return config
+
+
+def _kind_of(value: Any) -> str:
+    """A JSON value's kind, as a person would name it (true is not a number, 3.9 not a whole one)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "whole number"
+    if isinstance(value, float):
+        return "number" if math.isfinite(value) else "infinite number"
+    if isinstance(value, str):
+        return "text"
+    return "list" if isinstance(value, (list, tuple)) else "object" if isinstance(value, dict) else type(value).__name__
+
+
+# The JSON kinds each field takes: a config file is refused, not coerced, when a value has another
+# kind (units: true must not load as 1, digits: 3.9 not as 3, units: 1e400 not crash).
+_FIELD_KINDS: dict[str, tuple[str, ...]] = {
+    f.name: (("true/false",) if isinstance(f.default, bool)
+             else ("whole number",) if isinstance(f.default, int)
+             else ("number", "whole number") if isinstance(f.default, float)  # 1 is a fine learning rate
+             else ("text",) if isinstance(f.default, str)
+             else ("list",))
+    for f in fields(PlaygroundConfig)
+}
+_LIST_ITEM_KINDS = {"features": "text", "csv_targets": "text", "digits": "whole number"}
+
+
+def _type_problem(name: str, value: Any) -> tuple[str, Any, str] | None:
+    """(field, value, what it must be) when a config file's value has the wrong kind, else None."""
+    kind = _kind_of(value)
+    if kind not in _FIELD_KINDS[name]:
+        return name, value, f"a {_FIELD_KINDS[name][0]}"
+    if name in _LIST_ITEM_KINDS:
+        wanted = _LIST_ITEM_KINDS[name]
+        bad = next((v for v in value if _kind_of(v) != wanted), None)
+        if bad is not None or len(value) > 100:
+            return name, value, f"a list of {wanted}s"
+    if name == "hidden":
+        if len(value) > 100:
+            return name, len(value), "a short list of layers"
+        for i, layer in enumerate(value):
+            if not isinstance(layer, dict) or set(layer) != {"units", "activation"}:
+                return f"hidden[{i}]", layer, 'an object {"units": …, "activation": …}'
+            if _kind_of(layer["units"]) != "whole number":
+                return f"hidden[{i}].units", layer["units"], "a whole number"
+            if _kind_of(layer["activation"]) != "text":
+                return f"hidden[{i}].activation", layer["activation"], "text, e.g. \"relu\""
+    return None
 
 
 # The fields that decide the data (a dataset cache keys on these alone).
@@ -363,11 +409,61 @@ def with_optimizer(config: PlaygroundConfig, optimizer: str) -> PlaygroundConfig
 
 
 class ConfigError(ValueError):
-    """One or more fields out of range. Each problem names field, value and what is allowed."""
+    """One or more fields out of range. Each problem names field, value and what is allowed.
+
+    str(error) is the technical form (field = value: must be ...), for logs and tests;
+    `explained()` says the same in a learner's words, naming the control, for the page.
+    """
 
     def __init__(self, problems: list[tuple[str, Any, str]]):
         self.problems = problems
         super().__init__("; ".join(f"{name} = {value!r}: must be {allowed}" for name, value, allowed in problems))
+
+    def explained(self) -> str:
+        return " ".join(explain_problem(*problem) for problem in self.problems)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The config fields involved ("hidden[0].units" counts as "hidden")."""
+        return tuple(dict.fromkeys(name.split("[")[0] for name, _, _ in self.problems))
+
+
+# What each field is called on the page, for messages a learner reads.
+FIELD_LABELS: dict[str, str] = {
+    "task": "Task", "dataset": "Dataset", "n_samples": "Samples", "noise": "Noise", "train_fraction": "Training share",
+    "features": "Input features", "n_classes": "Classes", "digits": "Digits", "csv_targets": "Target column",
+    "data_seed": "Data seed", "hidden": "Hidden layers", "from_logits": "Output", "optimizer": "Optimizer",
+    "learning_rate": "Learning rate", "momentum": "Momentum", "nesterov": "Nesterov", "beta_1": "beta_1",
+    "beta_2": "beta_2", "epsilon": "epsilon", "rho": "rho", "batch_size": "Batch size", "epochs": "Epochs",
+    "regularization": "Regularisation", "reg_rate": "Regularisation rate", "seed": "Seed",
+}
+
+
+def explain_problem(name: str, value: Any, allowed: str) -> str:
+    """One validation problem in a learner's words."""
+    if name == "total_params":
+        return (f"This network would have {value:,} weights and biases; the limit here is "
+                f"{CAPS['total_params'][1]:,}. Use fewer or smaller layers.")
+    if allowed == "no such field":
+        shown = name if len(name) <= 60 else name[:60] + "…"
+        return f"There is no setting called {shown!r}."
+    if name == "config":
+        return f"The file must hold {allowed}."
+    base, _, rest = name.partition("[")
+    label = FIELD_LABELS.get(base, base)
+    if rest:  # hidden[2].units -> "Layer 3 units"
+        index, _, attribute = rest.partition("].")
+        label = f"Layer {int(index) + 1} {attribute}" if index.isdigit() else label
+    return f"{label} must be {allowed}; it is {_shown(value)}."
+
+
+def _shown(value: Any) -> str:
+    """A value as JSON writes it (true, Infinity, "text"), cut short."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def n_inputs(config: PlaygroundConfig, csv_features: int | None = None) -> int:
@@ -451,8 +547,9 @@ def validate(config: PlaygroundConfig) -> None:
          and config.digits[0] != config.digits[1], "digits", config.digits, "two different digits 0-9")
     need(isinstance(config.csv_targets, tuple) and all(_is_column_name(c) for c in config.csv_targets)
          and len(config.csv_targets) <= 10, "csv_targets", config.csv_targets, "up to 10 column names")
+    # No target yet is a valid setup: the learner chooses CSV first, then uploads, then picks the
+    # target from the file's columns; until then there is no data to train on (datasets says so).
     if config.dataset == "csv" and task_ok:
-        need(len(config.csv_targets) >= 1, "csv_targets", config.csv_targets, "at least one target column for CSV data")
         if config.task != "multilabel":
             need(len(config.csv_targets) <= 1, "csv_targets", config.csv_targets,
                  "exactly one target column unless the task is multi-label")

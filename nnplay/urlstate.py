@@ -266,8 +266,9 @@ def _mnist_binary(config: PlaygroundConfig) -> bool:
     return config.dataset == "mnist" and config.task == "binary"
 
 
-def _is_csv(config: PlaygroundConfig) -> bool:
-    return config.dataset == "csv"
+def _is_csv_with_targets(config: PlaygroundConfig) -> bool:
+    # CSV with no target chosen yet (the file is still to come) writes no csv= key at all.
+    return config.dataset == "csv" and bool(config.csv_targets)
 
 
 def _logits_allowed(config: PlaygroundConfig) -> bool:
@@ -319,7 +320,7 @@ FIELDS: tuple[Field, ...] = (
     Field("n_classes", "k", _int_in(*CAPS["n_classes"]), _fmt_int, _uses_n_classes),
     Field("digits", "digits", _parse_digits, _fmt_list, _mnist_binary),
     # 10 names x 100 characters, each possibly escaped to 3: allow the escaped length.
-    Field("csv_targets", "csv", _parse_csv_targets, _fmt_csv_targets, _is_csv, max_len=3_100),
+    Field("csv_targets", "csv", _parse_csv_targets, _fmt_csv_targets, _is_csv_with_targets, max_len=3_100),
     Field("data_seed", "dseed", _int_in(*CAPS["seed"]), _fmt_int),
     Field("hidden", "hidden", _parse_hidden, _fmt_hidden),
     Field("from_logits", "out", _mapped({"logits": True, "probs": False}), _fmt_logits, _logits_allowed),
@@ -552,9 +553,8 @@ def _fix(config: PlaygroundConfig, base: PlaygroundConfig, field_name: str, name
             notes.append(f"Changed csv: task {config.task} takes one target column; "
                          f"using the first, {_show(config.csv_targets[0])}.")
             return replace(config, csv_targets=config.csv_targets[:1])
-        notes.append(f"Changed data=csv: CSV data needs its target column (csv=<column name>); "
-                     f"using data={base.dataset}.")
-        return replace(config, dataset=base.dataset)
+        notes.append("Ignored csv: its column names cannot be used; choose the target column after uploading.")
+        return replace(config, csv_targets=())
     notes.append(f"Changed {spec.key}={_show(spec.format(getattr(config, field_name)))}: "
                  f"must be {allowed}; using {default}.")
     return replace(config, **{field_name: getattr(base, field_name)})

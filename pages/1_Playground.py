@@ -52,11 +52,7 @@ with st.sidebar:
         if upload is not None:
             csv_bytes = upload.getvalue()
             try:
-                columns = csv_columns(csv_bytes)
-                st.session_state[controls.key("csv_targets")] = [c for c in config.csv_targets if c in columns]
-                st.multiselect("Target column(s)" if config.task == "multilabel" else "Target column",
-                               columns, key=controls.key("csv_targets"), on_change=controls.pull_from_widgets,
-                               max_selections=None if config.task == "multilabel" else 1)
+                config = controls.csv_target_picker(config, csv_columns(csv_bytes))
             except DataError as err:
                 csv_error = str(err)
     st.header("Optimizer")
@@ -70,10 +66,16 @@ st.title("Playground")
 show_notices()
 
 data, data_error = None, None
-try:
-    data = cached_dataset(config, data_part(config), csv_bytes)
-except DataError as err:
-    data_error = str(err)
+if config.dataset == "csv" and csv_bytes is None:
+    st.info("Upload your CSV file in the sidebar (under **Data**): a header row naming the columns, then one "
+            "row per example. You then choose the column to predict; every other column is an input.", icon="📄")
+elif config.dataset == "csv" and not config.csv_targets and csv_error is None:
+    st.info("Choose the target column(s) in the sidebar: what the network should predict.", icon="📄")
+else:
+    try:
+        data = cached_dataset(config, data_part(config), csv_bytes)
+    except DataError as err:
+        data_error = str(err)
 
 rule = config.rule
 with st.container(border=True):
@@ -220,9 +222,12 @@ with code_tab:
                             format_func=lambda name: STRATEGIES.get(name, "plain (one device)"),
                             help="For training beyond this demo's caps: the script builds and compiles the model "
                                  "inside a tf.distribute strategy's scope (several GPUs, or several machines).")
-    script = to_keras_script(config, ExportOptions(strategy=strategy))
-    st.code(script, language="python")
-    st.download_button("Download nnplay_model.py", script, file_name="nnplay_model.py", mime="text/x-python")
+    if config.dataset == "csv" and not config.csv_targets:
+        st.caption("The Keras code for your CSV appears here once you have chosen its target column.")
+    else:
+        script = to_keras_script(config, ExportOptions(strategy=strategy))
+        st.code(script, language="python")
+        st.download_button("Download nnplay_model.py", script, file_name="nnplay_model.py", mime="text/x-python")
 with share_tab:
     base = str(st.context.url or "").split("?")[0]
     st.markdown("**Share link** — opening it restores every control; Train then gives the same loss curve.")

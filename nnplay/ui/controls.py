@@ -4,6 +4,9 @@ Each widget has a key "w.<field>"; before drawing, `push_to_widgets` copies the
 config into those keys, and every widget's on_change runs `pull_from_widgets`,
 which rebuilds the config (switching task or optimizer through the config's
 own rules) and validates it. Widgets never hold state of their own.
+
+A change the config refuses (a network over the parameter cap, say) is said in
+a learner's words right under the control that caused it, and only once.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from nnplay.config import (
     with_optimizer,
     with_task,
 )
-from nnplay.ui.session import NOTICE_KEY, current_config, set_config
+from nnplay.ui.session import NOTICE_KEY, current_config, escape_markdown, set_config, take_refusal
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -51,21 +54,21 @@ def push_to_widgets(config: PlaygroundConfig) -> None:
         state[key(field)] = list(getattr(config, field)) if field == "features" else getattr(config, field)
     state[key("output")] = "logits" if config.from_logits else "probabilities"
     state[key("digit_pos")], state[key("digit_neg")] = config.digits
-    state[key("csv_targets")] = list(config.csv_targets)
     for i, layer in enumerate(config.hidden):
         state[key(f"units.{i}")] = layer.units
         state[key(f"activation.{i}")] = layer.activation
 
 
-def pull_from_widgets() -> None:
-    """on_change of every widget: widgets → a new config, through the config's rules."""
+def pull_from_widgets(changed: str | None = None) -> None:
+    """on_change of every widget: widgets → a new config, through the config's rules.
+    `changed` names the widget's field, so a refusal is shown under that widget."""
     state = st.session_state
     old = current_config()
     values = {field: state[key(field)] for field in PLAIN_FIELDS if key(field) in state}
     values["features"] = tuple(f for f in FEATURES if f in values.get("features", old.features))
     values["from_logits"] = state.get(key("output"), "logits") == "logits"
     values["digits"] = (state.get(key("digit_pos"), old.digits[0]), state.get(key("digit_neg"), old.digits[1]))
-    values["csv_targets"] = tuple(state.get(key("csv_targets"), old.csv_targets))
+    values["csv_targets"] = _csv_targets_from_widget(old)
     values["hidden"] = tuple(
         HiddenLayer(int(state.get(key(f"units.{i}"), layer.units)), state.get(key(f"activation.{i}"), layer.activation))
         for i, layer in enumerate(old.hidden)
@@ -75,10 +78,41 @@ def pull_from_widgets() -> None:
         new = with_task(replace(old, task=old.task), new.task)
     elif new.optimizer != old.optimizer:
         new = with_optimizer(new, new.optimizer)
+    if new.dataset != old.dataset:
+        new = _fit_samples_to_dataset(new)
     if not new.features:
         new = replace(new, features=old.features)
     state[NOTICE_KEY] = []  # the learner has taken over from the link
-    set_config(new)
+    set_config(new, changed=changed)
+
+
+def _csv_targets_from_widget(old: PlaygroundConfig) -> tuple[str, ...]:
+    """The target picker's choice: one column (a selectbox), several (multi-label), or none yet.
+    The picker is drawn only for CSV data after an upload; otherwise the config keeps its own."""
+    if old.dataset != "csv" or key("csv_targets") not in st.session_state:
+        return old.csv_targets
+    chosen = st.session_state[key("csv_targets")]
+    if chosen is None:
+        return ()
+    return (chosen,) if isinstance(chosen, str) else tuple(chosen)
+
+
+def _fit_samples_to_dataset(config: PlaygroundConfig) -> PlaygroundConfig:
+    """Keep Samples within the new dataset's range (70,000 MNIST images are too many toy points)."""
+    low, high = CAPS["n_samples_toy" if is_toy(config.dataset) else "n_samples_real"]
+    return replace(config, n_samples=min(max(config.n_samples, low), high))
+
+
+def _changes(field: str) -> dict:
+    """The widget arguments that bind a widget to a config field."""
+    return dict(key=key(field), on_change=pull_from_widgets, args=(field,))
+
+
+def show_refusal(field: str, where=st) -> None:
+    """The refused change of this control, in a learner's words, once (the next run clears it)."""
+    message = take_refusal(field)
+    if message:
+        where.error(escape_markdown(message), icon="⛔")  # it may quote a CSV's column names
 
 
 def change_layers(action: str, index: int | None = None) -> None:
@@ -88,7 +122,7 @@ def change_layers(action: str, index: int | None = None) -> None:
         hidden.append(HiddenLayer(hidden[-1].units if hidden else 4, hidden[-1].activation if hidden else "relu"))
     elif action == "remove" and index is not None:
         del hidden[index]
-    set_config(replace(config, hidden=tuple(hidden)))
+    set_config(replace(config, hidden=tuple(hidden)), changed="hidden")
 
 
 def _with_current(options: list, value) -> list:
@@ -96,94 +130,139 @@ def _with_current(options: list, value) -> list:
     return sorted(set(options) | {value})
 
 
+def _control(widget, label: str, field: str, *args, **kwargs):
+    """A widget bound to a config field, with that field's refused change (if any) right under it.
+    `widget` is a DeltaGenerator's method (st.slider, a column's number_input...)."""
+    value = widget(label, *args, **_changes(field), **kwargs)
+    show_refusal(field, getattr(widget, "__self__", st))
+    return value
+
+
 def task_controls(config: PlaygroundConfig) -> None:
-    st.selectbox("Task", list(TASKS), format_func=lambda t: TASKS[t].label, key=key("task"), on_change=pull_from_widgets)
+    _control(st.selectbox, "Task", "task", list(TASKS), format_func=lambda t: TASKS[t].label)
     rule = config.rule
     if rule.logits_allowed:
-        st.radio(
-            "Output", ["logits", "probabilities"], key=key("output"), on_change=pull_from_widgets, horizontal=True,
+        _control(
+            st.radio, "Output", "output", ["logits", "probabilities"], horizontal=True,
             format_func=lambda v: "linear logits + from_logits=True" if v == "logits" else f"{rule.output_activation} probabilities",
             help="Both train the same network; with logits, Keras computes the activation inside the loss, "
                  "which is numerically stable.",
         )
 
 
-def data_controls(config: PlaygroundConfig) -> None:
-    st.selectbox("Dataset", list(datasets_for(config.task)), format_func=DATASET_LABELS.get,
-                 key=key("dataset"), on_change=pull_from_widgets)
+def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap: int | None = None) -> None:
+    """The data widgets. For MNIST, `samples_cap` is how many images this server has (Samples
+    stops there) and `samples_note` says which MNIST that is."""
+    _control(st.selectbox, "Dataset", "dataset", list(datasets_for(config.task)), format_func=DATASET_LABELS.get)
     toy = is_toy(config.dataset)
     if config.dataset != "csv":
         low, high = CAPS["n_samples_toy" if toy else "n_samples_real"]
-        st.number_input("Samples", low, high, step=100, key=key("n_samples"), on_change=pull_from_widgets,
-                        help="Points generated (toy data) or images used (MNIST), train and test together.")
-    st.slider("Training share", *CAPS["train_fraction"], step=0.05, key=key("train_fraction"),
-              on_change=pull_from_widgets, help="The rest is the test set the curves are scored on.")
+        high = max(low, min(high, samples_cap or high))
+        if not low <= st.session_state[key("n_samples")] <= high:
+            st.session_state[key("n_samples")] = min(max(st.session_state[key("n_samples")], low), high)
+        _control(st.number_input, "Samples", "n_samples", low, high, step=100,
+                 help="Points generated (toy data) or images used (MNIST), train and test together.")
+        if samples_note:
+            st.caption(samples_note)
+    _control(st.slider, "Training share", "train_fraction", *CAPS["train_fraction"], step=0.05,
+             help="The rest is the test set the curves are scored on.")
     if toy:
-        st.slider("Noise", *CAPS["noise"], step=0.05, key=key("noise"), on_change=pull_from_widgets)
-        st.multiselect("Input features", list(FEATURES), format_func=FEATURES.get, key=key("features"),
-                       on_change=pull_from_widgets, help="TF Playground's feature columns: x₁² and x₂² make a circle "
-                       "separable without hidden layers.")
+        _control(st.slider, "Noise", "noise", *CAPS["noise"], step=0.05)
+        _control(st.multiselect, "Input features", "features", list(FEATURES), format_func=FEATURES.get,
+                 help="TF Playground's feature columns: x₁² and x₂² make a circle separable without hidden layers.")
         if config.task in ("multiclass", "multilabel"):
-            st.slider("Classes" if config.task == "multiclass" else "Labels", *CAPS["n_classes"],
-                      key=key("n_classes"), on_change=pull_from_widgets)
+            _control(st.slider, "Classes" if config.task == "multiclass" else "Labels", "n_classes", *CAPS["n_classes"])
     if config.dataset == "mnist" and config.task == "binary":
         left, right = st.columns(2)
-        left.selectbox("Positive digit", range(10), key=key("digit_pos"), on_change=pull_from_widgets)
-        right.selectbox("Negative digit", range(10), key=key("digit_neg"), on_change=pull_from_widgets)
+        _control(left.selectbox, "Positive digit", "digit_pos", range(10))
+        _control(right.selectbox, "Negative digit", "digit_neg", range(10))
     if config.dataset != "csv":
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
-        left.number_input("Data seed", *CAPS["seed"], key=key("data_seed"), on_change=pull_from_widgets)
-        right.button("Regenerate", on_click=lambda: set_config(replace(current_config(),
-                     data_seed=(current_config().data_seed + 1) % CAPS["seed"][1])), width="stretch")
+        left, right = st.columns([4, 1], vertical_alignment="bottom")
+        _control(left.number_input, "Data seed", "data_seed", *CAPS["seed"])
+        right.button("", icon=":material/refresh:", help="Regenerate: new points from the next data seed",
+                     key="regenerate", on_click=regenerate, width="stretch")
+
+
+def regenerate() -> None:
+    config = current_config()
+    set_config(replace(config, data_seed=(config.data_seed + 1) % CAPS["seed"][1]), changed="data_seed")
+
+
+def csv_target_picker(config: PlaygroundConfig, columns: list[str]) -> PlaygroundConfig:
+    """The target column(s) of an uploaded CSV. With none chosen yet, one column is suggested (a
+    column called label/target/y..., else the last), so a first upload trains at once; multi-label
+    waits for the learner to pick its yes/no columns. Returns the config, changed if suggested."""
+    chosen = [c for c in config.csv_targets if c in columns]
+    if not chosen and config.task != "multilabel" and not config.csv_targets:
+        suggested = suggest_target(columns)
+        if set_config(replace(config, csv_targets=(suggested,)), changed="csv_targets"):
+            config, chosen = current_config(), [suggested]
+    if config.task == "multilabel":
+        st.session_state[key("csv_targets")] = chosen
+        _control(st.multiselect, "Target columns (yes/no, 0 or 1)", "csv_targets", columns,
+                 placeholder="Choose the label columns")
+    else:
+        st.session_state[key("csv_targets")] = chosen[0] if chosen else None
+        _control(st.selectbox, "Target column", "csv_targets", columns, placeholder="Choose the column to predict",
+                 help="The column the network learns to predict; every other column is an input.")
+    return config
+
+
+# Column names that usually hold what a table is about (checked in this order, any case).
+TARGET_NAMES = ("label", "target", "y", "class", "outcome")
+
+
+def suggest_target(columns: list[str]) -> str:
+    """The column to preselect as the target: a conventionally named one, else the last column."""
+    lowered = {column.strip().lower(): column for column in columns}
+    return next((lowered[name] for name in TARGET_NAMES if name in lowered), columns[-1])
 
 
 def layer_controls(config: PlaygroundConfig, inputs: int, outputs: int, notes: list[Advice]) -> None:
     for i, layer in enumerate(config.hidden):
         units, activation, remove = st.columns([2, 3, 1], vertical_alignment="bottom")
-        units.number_input(f"Layer {i + 1} units", *CAPS["units"], key=key(f"units.{i}"), on_change=pull_from_widgets)
-        activation.selectbox(f"Layer {i + 1} activation", ACTIVATIONS, key=key(f"activation.{i}"),
-                             on_change=pull_from_widgets)
-        remove.button("✕", key=f"remove.{i}", help=f"Remove layer {i + 1}", on_click=change_layers, args=("remove", i))
+        _control(units.number_input, f"Layer {i + 1} units", f"units.{i}", *CAPS["units"])
+        _control(activation.selectbox, f"Layer {i + 1} activation", f"activation.{i}", ACTIVATIONS)
+        remove.button("", icon=":material/close:", key=f"remove.{i}", help=f"Remove layer {i + 1}",
+                      on_click=change_layers, args=("remove", i))
         for note in notes:
             if note.field in (f"hidden[{i}].activation", f"hidden[{i}].units"):
                 st.warning(note.message, icon="⚠️")
     if len(config.hidden) < CAPS["hidden_layers"][1]:
-        st.button("＋ Add hidden layer", on_click=change_layers, args=("add",))
+        st.button("Add hidden layer", icon=":material/add:", on_click=change_layers, args=("add",))
+    show_refusal("hidden")
     st.caption(f"Parameters (weights + biases): **{count_params(config, inputs, outputs):,}** "
                f"of at most {CAPS['total_params'][1]:,}")
 
 
 def optimizer_controls(config: PlaygroundConfig) -> None:
-    st.selectbox("Optimizer", list(OPTIMIZERS), format_func=lambda o: OPTIMIZERS[o].label,
-                 key=key("optimizer"), on_change=pull_from_widgets)
-    st.select_slider("Learning rate", _with_current(LEARNING_RATES, config.learning_rate), key=key("learning_rate"),
-                     on_change=pull_from_widgets, format_func=lambda v: f"{v:g}", help="On a log scale.")
+    _control(st.selectbox, "Optimizer", "optimizer", list(OPTIMIZERS), format_func=lambda o: OPTIMIZERS[o].label)
+    _control(st.select_slider, "Learning rate", "learning_rate", _with_current(LEARNING_RATES, config.learning_rate),
+             format_func=lambda v: f"{v:g}", help="On a log scale.")
     params = OPTIMIZERS[config.optimizer].params
     if "momentum" in params:
-        st.slider("Momentum", *CAPS["momentum"], step=0.01, key=key("momentum"), on_change=pull_from_widgets)
+        _control(st.slider, "Momentum", "momentum", *CAPS["momentum"], step=0.01)
     if "nesterov" in params:
-        st.checkbox("Nesterov", key=key("nesterov"), on_change=pull_from_widgets)
+        _control(st.checkbox, "Nesterov", "nesterov")
     if "rho" in params:
-        st.slider("rho (decay of the squared-gradient average)", *CAPS["rho"], step=0.01, key=key("rho"),
-                  on_change=pull_from_widgets)
+        _control(st.slider, "rho (decay of the squared-gradient average)", "rho", *CAPS["rho"], step=0.01)
     if "beta_1" in params:
         left, right = st.columns(2)
-        left.number_input("beta_1", *CAPS["beta"], step=0.01, format="%.4f", key=key("beta_1"), on_change=pull_from_widgets)
-        right.number_input("beta_2", *CAPS["beta"], step=0.0001, format="%.4f", key=key("beta_2"),
-                           on_change=pull_from_widgets)
+        _control(left.number_input, "beta_1", "beta_1", *CAPS["beta"], step=0.01, format="%.4f")
+        _control(right.number_input, "beta_2", "beta_2", *CAPS["beta"], step=0.0001, format="%.4f")
     if "epsilon" in params:
-        st.number_input("epsilon", *CAPS["epsilon"], format="%.1e", key=key("epsilon"), on_change=pull_from_widgets)
+        _control(st.number_input, "epsilon", "epsilon", *CAPS["epsilon"], format="%.1e")
 
 
 def training_controls(config: PlaygroundConfig) -> None:
     left, right = st.columns(2)
-    left.number_input("Batch size", *CAPS["batch_size"], key=key("batch_size"), on_change=pull_from_widgets,
-                      help="0 = full batch: every step uses all training data, i.e. plain gradient descent.")
-    right.number_input("Epochs", *CAPS["epochs"], step=10, key=key("epochs"), on_change=pull_from_widgets)
+    _control(left.number_input, "Batch size", "batch_size", *CAPS["batch_size"],
+             help="0 = full batch: every step uses all training data, i.e. plain gradient descent.")
+    _control(right.number_input, "Epochs", "epochs", *CAPS["epochs"], step=10)
     left, right = st.columns(2)
-    left.selectbox("Regularisation", REGULARIZATIONS, key=key("regularization"), on_change=pull_from_widgets,
-                   format_func=lambda r: r.upper() if r != "none" else "none")
+    _control(left.selectbox, "Regularisation", "regularization", REGULARIZATIONS,
+             format_func=lambda r: r.upper() if r != "none" else "none")
     if config.regularization != "none":
-        right.select_slider("Rate", _with_current(REG_RATES, config.reg_rate), key=key("reg_rate"),
-                            on_change=pull_from_widgets, format_func=lambda v: f"{v:g}")
-    st.number_input("Seed (initial weights, batch order)", *CAPS["seed"], key=key("seed"), on_change=pull_from_widgets)
+        _control(right.select_slider, "Rate", "reg_rate", _with_current(REG_RATES, config.reg_rate),
+                 format_func=lambda v: f"{v:g}")
+    _control(st.number_input, "Seed (initial weights, batch order)", "seed", *CAPS["seed"])

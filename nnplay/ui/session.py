@@ -28,16 +28,27 @@ def current_config() -> PlaygroundConfig:
     return st.session_state[CONFIG_KEY]
 
 
-def set_config(config: PlaygroundConfig) -> bool:
-    """Replace the session's config if it is valid; otherwise keep the old one and remember why."""
+def set_config(config: PlaygroundConfig, changed: str | None = None) -> bool:
+    """Replace the session's config if it is valid; otherwise keep the old one and remember why,
+    in a learner's words, for the control `changed` (a widget's field) to show under itself."""
     try:
         validate(config)
     except ConfigError as err:
-        st.session_state[ERROR_KEY] = str(err)
+        st.session_state[ERROR_KEY] = (changed, err.explained())
         return False
     st.session_state[ERROR_KEY] = None
     st.session_state[CONFIG_KEY] = config
     return True
+
+
+def take_refusal(control: str | None) -> str | None:
+    """The refused change made with `control`, handed out once: shown after the click that caused
+    it, gone on the next run (the control is back at the config's value, so nothing is pending)."""
+    refusal = st.session_state.get(ERROR_KEY)
+    if refusal is None or refusal[0] != control:
+        return None
+    st.session_state[ERROR_KEY] = None
+    return refusal[1]
 
 
 def link_params() -> dict[str, list[str]]:
@@ -77,6 +88,6 @@ def show_notices() -> None:
     if warnings:
         st.warning(notice_markdown("Parts of this link could not be used; defaults were taken instead:", warnings),
                    icon="🔗")
-    error = st.session_state.get(ERROR_KEY)
-    if error:
-        st.error(f"That change was not applied: {escape_markdown(error)}", icon="⛔")
+    refusal = take_refusal(None)  # one no control claims (a config file, a lesson); controls show their own
+    if refusal:
+        st.error(f"That change was not applied: {escape_markdown(refusal)}", icon="⛔")

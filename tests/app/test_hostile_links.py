@@ -178,7 +178,6 @@ NAMED = {
                                     ["lr", "task"]),
     "MNIST beyond its sample cap": ({"task": "multiclass", "data": "mnist", "n": "999999", "hidden": "256relu,256relu"},
                                     ["n"]),
-    "a link for data=csv with no target": ({"data": "csv", "task": "regression"}, ["data"]),
 }
 
 
@@ -189,6 +188,15 @@ def test_named_hostile_links(params, named):
     notice = link_notice(at)
     for key in named:
         assert key in notice, (key, notice)
+
+
+def test_a_link_for_csv_with_no_target_opens_the_uploader():
+    """Made before the upload (the target comes from the file), it opens the CSV setup, not a toy set."""
+    at = open_page({"data": "csv", "task": "regression"})
+    assert_page_survived(at)
+    assert at.session_state["config"].dataset == "csv"
+    assert any(u.label.startswith("CSV file") for u in at.file_uploader)
+    assert any("Upload your CSV file" in i.value for i in at.info)
 
 
 def test_quoted_link_text_cannot_become_a_link_or_an_image():

@@ -55,7 +55,7 @@ def test_changing_the_task_updates_output_and_loss():
 
 def test_adding_and_removing_layers():
     at = open_page()
-    button(at, "＋ Add hidden layer").click().run()
+    button(at, "Add hidden layer").click().run()
     assert len(config_of(at).hidden) == 3
     at.number_input(key="w.units.2").set_value(7).run()
     assert config_of(at).hidden[2].units == 7

@@ -129,11 +129,57 @@ def test_invalid_values_are_refused(change):
     assert not is_valid(replace(PlaygroundConfig(), **change))
 
 
-def test_csv_needs_a_target():
+def test_csv_without_a_target_yet_is_a_valid_setup():
+    """Choosing "Your own CSV" comes before the upload, and the target comes from the file's columns."""
     config = replace(PlaygroundConfig(), dataset="csv")
-    with pytest.raises(ConfigError, match="csv_targets"):
-        validate(config)
+    validate(config)
     validate(replace(config, csv_targets=("label",)))
+    with pytest.raises(ConfigError, match="exactly one target"):
+        validate(replace(config, csv_targets=("a", "b")))
+
+
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        ({"hidden": [{"units": True, "activation": "relu"}]}, "hidden[0].units", "Layer 1 units must be a whole number; it is true"),
+        ({"hidden": [{"units": 1e400, "activation": "relu"}]}, "hidden[0].units", "it is Infinity"),
+        ({"hidden": [{"units": float("inf"), "activation": "relu"}]}, "hidden[0].units", "whole number"),
+        ({"hidden": [{"units": 8.0, "activation": "relu"}]}, "hidden[0].units", "whole number"),
+        ({"hidden": [{"units": 8}]}, "hidden[0]", "units"),
+        ({"hidden": "8relu"}, "hidden", "list"),
+        ({"digits": [3.9, 8]}, "digits", "Digits must be a list of whole numbers"),
+        ({"digits": [True, 8]}, "digits", "whole numbers"),
+        ({"epochs": 10.5}, "epochs", "Epochs must be a whole number; it is 10.5"),
+        ({"epochs": True}, "epochs", "whole number"),
+        ({"n_samples": 1e400}, "n_samples", "Samples must be a whole number; it is Infinity"),
+        ({"learning_rate": "0.1"}, "learning_rate", 'Learning rate must be a number; it is "0.1"'),
+        ({"learning_rate": float("nan")}, "learning_rate", "Learning rate must be a number"),
+        ({"from_logits": 1}, "from_logits", "true/false"),
+        ({"task": ["binary"]}, "task", "Task must be a text"),
+        ({"features": "x1"}, "features", "list"),
+        ({"csv_targets": [1]}, "csv_targets", "list of texts"),
+    ],
+)
+def test_a_config_file_of_the_wrong_kinds_is_refused_not_coerced(data, field, words):
+    """JSON true is not 1, 3.9 is not 3, and 1e400 (JSON's Infinity) must not crash the loader."""
+    with pytest.raises(ConfigError) as error:
+        PlaygroundConfig.from_dict(data)
+    assert field in str(error.value)
+    assert words in error.value.explained()
+
+
+def test_refusals_are_explained_in_a_learners_words():
+    wide = replace(PlaygroundConfig(), dataset="mnist", task="multiclass",
+                   hidden=(HiddenLayer(256, "relu"), HiddenLayer(256, "relu"), HiddenLayer(256, "relu")))
+    with pytest.raises(ConfigError) as error:
+        validate(wide)
+    text = error.value.explained()
+    assert "This network would have" in text and "weights and biases" in text and "the limit here is 300,000" in text
+    assert "fewer or smaller layers" in text and "total_params" not in text
+    assert error.value.fields == ("total_params",)
+    with pytest.raises(ConfigError) as error:
+        PlaygroundConfig.from_dict({"[click](https://evil.example)": 1})
+    assert error.value.explained() == "There is no setting called '[click](https://evil.example)'."
 
 
 def test_json_round_trip():

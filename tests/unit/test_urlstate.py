@@ -330,9 +330,11 @@ def test_too_many_samples_for_toy_data_is_repaired():
     assert config.n_samples == 500 and any("n=" in w for w in warnings)
 
 
-def test_csv_without_targets_falls_back_to_toy_data():
+def test_csv_without_targets_opens_the_csv_setup_with_no_target_yet():
+    """The target is chosen from the uploaded file's columns; a link made before the upload has none."""
     config, warnings = decode({"data": "csv"})
-    assert config.dataset == "circle" and any("csv" in w for w in warnings)
+    assert config.dataset == "csv" and config.csv_targets == () and warnings == []
+    assert "csv" not in encode(config) and decode(encode(config)) == (config, [])
 
 
 def test_csv_keeps_one_target_unless_multilabel():
