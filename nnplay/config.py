@@ -372,6 +372,16 @@ def data_part(config: PlaygroundConfig) -> tuple:
     return tuple(getattr(config, name) for name in DATA_FIELDS)
 
 
+# The fields that decide what a trained model is: its data and its layers. After a change to one
+# of them the trained model answers another question (the optimizer or the epochs do not matter).
+MODEL_FIELDS = DATA_FIELDS + ("hidden", "from_logits")
+
+
+def same_model(trained: PlaygroundConfig, current: PlaygroundConfig) -> bool:
+    """True when a model trained with `trained` is a model of the `current` setup."""
+    return all(getattr(trained, name) == getattr(current, name) for name in MODEL_FIELDS)
+
+
 def default_config(task: str = "binary") -> PlaygroundConfig:
     """The starting point for a task (TF Playground's default for binary)."""
     if task == "binary":

@@ -9,12 +9,12 @@ st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="
 from nnplay import plots  # noqa: E402
 from nnplay.advice import advice  # noqa: E402
 from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
-from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs  # noqa: E402
+from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs, same_model  # noqa: E402
 from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset  # noqa: E402
 from nnplay.grid import probe_for  # noqa: E402
-from nnplay.model import to_keras_bytes, to_probabilities  # noqa: E402
+from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
-from nnplay.ui import controls, training_panel  # noqa: E402
+from nnplay.ui import controls, results, training_panel  # noqa: E402
 from nnplay.ui.session import current_config, escape_markdown, set_config, show_notices, sync_url  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
@@ -190,30 +190,17 @@ def start(epochs: int, fresh: bool) -> None:
 if data is not None and (train_clicked or continue_clicked or step_clicked):
     start(1 if step_clicked else config.epochs, fresh=train_clicked)
     model_trainer = training_panel.trainer()
-draw(model_trainer)
+# A trained model is drawn only with the data and layers it was trained for (a switched task
+# must not show the old classifier's shading over regression points).
+shown_trainer = model_trainer if model_trainer is not None and same_model(model_trainer.config, config) else None
+if model_trainer is not None and shown_trainer is None:
+    progress_slot.caption("The model trained before was for another setup, so it is not drawn here: "
+                          "Train trains this one.")
+draw(shown_trainer)
 
 # ------------------------------------------------------------------ results
-if model_trainer is not None and model_trainer.last_result is not None:
-    result = model_trainer.last_result
-    (st.error if result.status == "diverged" else st.info)(
-        f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; "
-        f"{model_trainer.epoch} epochs in all)", icon="🧯" if result.status == "diverged" else "⏱️")
-    evaluation = training_panel.final_evaluation(model_trainer)
-    metric_cols = st.columns(len(evaluation.headline) + 1)
-    for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
-        column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
-    metric_cols[-1].metric("Final test loss", f"{model_trainer.history.test_loss[-1]:.4f}")
-    # Every epoch to full precision: for a spreadsheet, or to check a link gives the same curve.
-    st.download_button("Download the loss history (CSV)", model_trainer.history.to_csv,
-                       file_name="nnplay_loss_history.csv", mime="text/csv", on_click="ignore")
-    if evaluation.confusion is not None:
-        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
-    elif evaluation.per_label_accuracy:
-        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
-    else:
-        tested = model_trainer.data  # the page's data may be gone (a refused upload); the model's is not
-        predicted = to_probabilities(model_trainer.config, model_trainer.raw_outputs(tested.x_test)).reshape(-1)
-        st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression")
+if shown_trainer is not None:
+    results.show_results(shown_trainer)
 
 # ------------------------------------------------------------------ code, sharing, history
 code_tab, share_tab, history_tab = st.tabs(["Keras code", "Share & save", "Run history"])

@@ -104,3 +104,66 @@ def test_diverging_learning_rate_gives_a_message_and_keeps_the_page():
     button(at, "Train").click().run()
     assert not at.exception
     assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
+
+
+def tabs(at) -> list[str]:
+    return [tab.label for tab in at.tabs]
+
+
+def chart_specs(at) -> list[str]:
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def test_after_switching_the_task_the_old_model_is_not_drawn():
+    """Regression chosen, not yet trained: no 'sigmoid' network, no classifier shading, no old result."""
+    at = open_page({"epochs": "10", "n": "200"})
+    button(at, "Train").click().run()
+    assert any(i.value.startswith("Finished.") for i in at.info)
+    assert any("sigmoid" in spec for spec in chart_specs(at))  # the trained classifier's network
+    at.selectbox(key="w.task").set_value("regression").run()
+    assert not at.exception
+    assert not any(i.value.startswith("Finished.") for i in at.info)
+    assert not any(m.label.startswith("Test") for m in at.metric)
+    assert not any("sigmoid" in spec for spec in chart_specs(at))
+    assert not any('"type":"heatmap"' in spec.replace(" ", "") for spec in chart_specs(at))  # no boundary
+    assert any("trained before was for another setup" in c.value for c in at.caption)
+    assert button(at, "Continue").disabled
+    # Back to the setup it was trained for: it is drawn again.
+    at.selectbox(key="w.task").set_value("binary").run()
+    assert any(i.value.startswith("Finished.") for i in at.info)
+
+
+def test_a_learning_rate_of_10_is_called_too_large_even_without_nan():
+    at = open_page({"lr": "10"})
+    button(at, "Train").click().run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "swings up and down" in warnings and "learning rate (10) is too large" in warnings
+
+
+@pytest.mark.parametrize("params", [
+    {"task": "regression", "data": "bump", "lr": "10", "batch": "1"},
+    {"opt": "sgd", "lr": "10", "mom": "0.999", "batch": "1", "hidden": "64relu,64relu", "out": "probs"},
+], ids=["regression bump lr 10", "sgd momentum 0.999 probabilities"])
+def test_links_that_diverge_at_once_end_in_a_message_and_keep_the_tabs(params):
+    at = open_page(params)
+    button(at, "Train").click().run()
+    assert not at.exception, at.exception
+    assert any("too large" in e.value for e in at.error), [e.value for e in at.error]
+    assert tabs(at) == ["Keras code", "Share & save", "Run history"]
+    at.run()  # and on the next rerun too
+    assert not at.exception and tabs(at) == ["Keras code", "Share & save", "Run history"]
+
+
+def test_a_refused_network_is_explained_under_the_control_and_cleared_after():
+    """The issue's case: a third 256-unit layer on MNIST would need 335,114 weights."""
+    at = open_page({"task": "multiclass", "data": "mnist", "n": "200", "hidden": "256relu,256relu"})
+    button(at, "Add hidden layer").click().run()
+    assert len(config_of(at).hidden) == 2
+    errors = [e.value for e in at.main.error]
+    assert any("This network would have 335,114 weights and biases; the limit here is 300,000" in e
+               and "fewer or smaller layers" in e for e in errors), errors
+    assert not any("total_params" in e or "That change was not applied" in e for e in errors)
+    assert not at.sidebar.error
+    at.number_input(key="w.epochs").set_value(3).run()  # any later action: the refusal is gone
+    assert not any("would have" in e.value for e in at.error)

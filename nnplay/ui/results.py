@@ -1,0 +1,55 @@
+"""The Playground's results: how the run ended, what the loss curve says, the test metrics.
+
+A run may end with no epoch at all (it diverged in its first one) or with a model whose
+outputs are not finite numbers; both end in a message, never a traceback, so the tabs
+below (Keras code, Share, History) always stay on the page.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from nnplay import plots
+from nnplay.diagnosis import diagnose
+from nnplay.model import to_probabilities
+from nnplay.training import Trainer
+from nnplay.ui.training_panel import final_evaluation
+
+ICONS = {"finished": "✅", "stopped": "⏹️", "time_budget": "⏱️", "diverged": "🧯"}
+
+
+def show_results(trainer: Trainer) -> None:
+    """Everything below the curves once `trainer` has run (call only for the setup on screen)."""
+    result = trainer.last_result
+    if result is None:
+        return
+    summary = f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; {trainer.epoch} epochs in all)"
+    (st.error if result.status == "diverged" else st.info)(summary, icon=ICONS.get(result.status, "ℹ️"))
+    diagnosis = None if result.status == "diverged" else diagnose(trainer.history.train_loss, trainer.config)
+    if diagnosis is not None:
+        st.warning(diagnosis.message, icon="📉")
+    if len(trainer.history) == 0:
+        return  # not one epoch completed: there is nothing to score yet
+    try:
+        evaluation = final_evaluation(trainer)
+    except ValueError:  # scikit-learn refuses infinite outputs
+        st.error("The model's outputs are not finite numbers, so it cannot be scored. Train again with a smaller "
+                 "learning rate.", icon="🧯")
+        return
+    metric_cols = st.columns(len(evaluation.headline) + 1)
+    for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
+        column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
+    metric_cols[-1].metric("Final test loss", f"{trainer.history.test_loss[-1]:.4f}")
+    # Every epoch to full precision: for a spreadsheet, or to check a link gives the same curve.
+    st.download_button("Download the loss history (CSV)", trainer.history.to_csv,
+                       file_name="nnplay_loss_history.csv", mime="text/csv", on_click="ignore")
+    if evaluation.confusion is not None:
+        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
+    elif evaluation.per_label_accuracy:
+        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
+    else:
+        tested = trainer.data  # the page's data may be gone (a refused upload); the model's is not
+        predicted = to_probabilities(trainer.config, trainer.raw_outputs(tested.x_test)).reshape(-1)
+        if np.isfinite(predicted).all():
+            st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression")
