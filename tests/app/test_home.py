@@ -16,11 +16,15 @@ def test_home_lists_the_pages_and_has_a_link_field():
     assert not at.exception
     assert at.title[0].value == "nnplay"
     assert at.text_input[0].label.startswith("Paste an nnplay link")
-    # Every page in pages/ has a card on the home page.
+    # Every page in pages/ is in the page table, and has a card on the home page.
+    from nnplay.ui.site import PAGES
+
+    files = sorted(str(page.relative_to(Path(HOME).parent)) for page in (Path(HOME).parent / "pages").glob("*.py"))
+    assert sorted(page.file for page in PAGES) == files and len(files) == 4
     linked = {link.proto.page for link in at.get("page_link")}
-    pages = sorted((Path(HOME).parent / "pages").glob("*.py"))
-    assert len(pages) == 4
-    assert {page.stem.split("_", 1)[1] for page in pages} == linked
+    assert {page.url_path for page in PAGES} == linked
+    # The addresses pages had before st.navigation (Streamlit derived them from the file names).
+    assert {page.url_path for page in PAGES} == {Path(f).stem.split("_", 1)[1] for f in files}
 
 
 def test_a_tf_playground_link_says_what_could_not_be_carried_over():

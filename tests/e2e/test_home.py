@@ -15,6 +15,15 @@ def test_home_renders(page, streamlit_server, server_log):
     assert title.inner_text().strip() == "nnplay"
     wait_for_text(page, "neural-network playground")
     assert page.title().startswith("nnplay")
+    # The sidebar names the home page "Home" (not its file name, "app") and lists every page.
+    nav = page.locator("[data-testid=stSidebarNav] a")
+    nav.first.wait_for(state="visible")
+    names = [text.strip() for text in nav.all_inner_texts()]
+    assert [name.split("\n")[-1] for name in names] == ["Home", "Playground", "Softmax Inspector", "Optimizer Lab",
+                                                        "Activation Lab"], names
+    # ... and each keeps the address it has always had, so old links open.
+    hrefs = [href.rstrip("/").rsplit("/", 1)[-1] for href in nav.evaluate_all("els => els.map(e => e.href)")]
+    assert hrefs[1:] == ["Playground", "Softmax_Inspector", "Optimizer_Lab", "Activation_Lab"], hrefs
 
     assert_no_exception(page)
     screenshot(page, "home")
@@ -24,14 +33,15 @@ def test_home_renders(page, streamlit_server, server_log):
 def test_a_pasted_tf_playground_link_opens_the_playground(page, streamlit_server, server_log):
     from playwright.sync_api import expect
 
-    from harness import click_button, current_query, expect_rerun
+    from harness import click_button, current_query
 
     open_app(page, streamlit_server)
     box = page.get_by_label("Paste an nnplay link — or a TensorFlow Playground link (playground.tensorflow.org/#…)")
-    with expect_rerun(page):
-        box.fill("https://playground.tensorflow.org/#activation=relu&dataset=xor&networkShape=5,3"
-                 "&learningRate=0.1&batchSize=20&cosX=true&problem=classification")
-        box.press("Enter")
+    # No expect_rerun here: the home page's rerun is so quick that React may never paint its
+    # "running" state, so the run counter can miss it. Wait for what the rerun shows instead.
+    box.fill("https://playground.tensorflow.org/#activation=relu&dataset=xor&networkShape=5,3"
+             "&learningRate=0.1&batchSize=20&cosX=true&problem=classification")
+    box.press("Enter")
     wait_for_text(page, "What could not be carried over")
     click_button(page, "Open in the Playground")
     page.wait_for_url("**/Playground?**")
