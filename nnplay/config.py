@@ -284,6 +284,17 @@ class PlaygroundConfig:
         return "linear" if self.uses_logits else self.rule.output_activation
 
     @property
+    def output_summary(self) -> str:
+        """The output layer in words: with logits the squashing happens inside the loss, and the
+        course's week-2 student must not read "linear" as "no sigmoid at all"."""
+        if self.uses_logits:
+            squash = "softmax" if self.task == "multiclass" else "sigmoid"
+            return f"linear logits, {squash} inside the loss (from_logits=True)"
+        if self.task == "multilabel":
+            return "one sigmoid per label"
+        return self.rule.output_activation
+
+    @property
     def is_toy(self) -> bool:
         return is_toy(self.dataset)
 

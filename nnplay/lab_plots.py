@@ -23,7 +23,7 @@ MAX_FRAMES = 30  # animation frames of the contour figure (each re-sends the pat
 GRID_POINTS = 120  # per side of the contour grid
 PLOT_WIDTH = 820  # about the contour's width on a wide page, in pixels (sets the height for equal axes)
 # One colour per optimizer (keys of nnplay.trajectories.OPTIMIZER_KINDS; the race's lanes reuse them).
-KIND_COLORS = {"gd": "#263238", "momentum": "#2980b9", "nesterov": "#16a085", "rmsprop": "#8e44ad",
+KIND_COLORS = {"gd": INK, "momentum": "#2980b9", "nesterov": "#16a085", "rmsprop": "#8e44ad",
                "adagrad": "#d35400", "adam": "#c0392b", "adadelta": "#7f8c8d"}
 PARAMS = ("w₁", "w₂")
 PARAM_COLORS = ("#0877bd", "#f59322")

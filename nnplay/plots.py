@@ -3,8 +3,10 @@
 Colours follow TF Playground: orange = class 0 / negative, blue = class 1 /
 positive, on a light neutral in between; K classes take a qualitative palette
 that starts with the same orange and blue. Figures use an explicit minimal
-layout (white, light grid, no template object): building a plotly template per
-figure costs ~25 ms, the whole boundary figure costs less than that.
+layout and no template object (building a plotly template per figure costs ~25 ms,
+the whole boundary figure costs less than that). The layout sets no background, text
+or grid colour: Streamlit's chart theme fills those in for the app's light or dark
+theme in the browser, and the data colours are mid-tones that read on both.
 
 The figures are rebuilt several times a second while a model trains, so the
 builders avoid what plotly makes slow: validating the same thing twice (traces
@@ -33,15 +35,15 @@ from nnplay.grid import INPUT_RANGE, PlaneView, is_regression, surface
 ORANGE = "#f59322"  # class 0 / negative (TF Playground)
 BLUE = "#0877bd"  # class 1 / positive
 NEUTRAL = "#e8eaeb"
-INK = "#37474f"
-GRID = "#eceff1"
+INK = "#78909c"  # lines and marks drawn in "ink": a blue-grey that reads on white and on near-black
+RIM = "#b0bec5"  # outlines of nodes and points
 CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
-RUN_COLORS = ("#263238", "#8e44ad", "#16a085", "#c0392b", "#2980b9", "#d35400", "#7f8c8d")
+RUN_COLORS = ("#78909c", "#8e44ad", "#16a085", "#c0392b", "#2980b9", "#d35400", "#7f8c8d")
 DIVERGING = [[0.0, ORANGE], [0.5, NEUTRAL], [1.0, BLUE]]
 BACKGROUND_STRENGTH = 0.6  # the plane behind the points is this much of the full colour
 CONFUSION_SCALE = [[0.0, "#f7fbff"], [1.0, "#08519c"]]
-FONT = dict(family="Inter, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color=INK)
+FONT = dict(family="Inter, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12)  # colour: the app theme's
 PLANE_HEIGHT = 440
 MAX_NODES = 12  # per network column; wider layers show MAX_NODES - 1 nodes and "… +N"
 LINK_LEVELS = 6  # link widths are drawn in this many levels per sign (one trace each: ~0.35 ms apiece)
@@ -117,17 +119,15 @@ def png_data_uri(rgb: np.ndarray) -> str:
 
 # ---------------------------------------------------------------- layout
 def _axis(title: str | None = None, **extra) -> dict:
-    axis = dict(showgrid=True, gridcolor=GRID, zeroline=False, showline=True, linecolor="#cfd8dc",
-                ticks="outside", tickcolor="#cfd8dc", ticklen=4, automargin=True,
+    axis = dict(showgrid=True, zeroline=False, showline=True, ticks="outside", ticklen=4, automargin=True,
                 title=dict(text=title) if title else None)
     axis.update(extra)
     return axis
 
 
 def _layout(height: int = 320, **extra) -> dict:
-    layout = dict(template="none", paper_bgcolor="white", plot_bgcolor="white", font=FONT, height=height,
+    layout = dict(template="none", font=FONT, height=height,
                   margin=dict(l=50, r=16, t=36, b=44), hovermode="closest",
-                  hoverlabel=dict(bgcolor="white", font=dict(color=INK)),
                   legend=dict(orientation="h", x=0, y=1.01, xanchor="left", yanchor="bottom",
                               bgcolor="rgba(255,255,255,0)", font=dict(size=11)))
     layout.update(extra)
@@ -490,7 +490,7 @@ def _node_trace(geometry: _Layout, biases, names_in, names_out, boxed: bool) -> 
         marker = dict(symbol="square", size=BOX * 40, opacity=0)
     else:
         marker = dict(size=16, color=np.array(color), colorscale=DIVERGING, cmin=-1, cmax=1,
-                      line=dict(color="#b0bec5", width=1))
+                      line=dict(color=RIM, width=1))
     return dict(type="scatter", x=np.array(x), y=np.array(y), mode="markers", name="nodes", hovertext=text,
                 hoverinfo="text", marker=marker)
 
@@ -527,7 +527,7 @@ def _text_trace(labels) -> dict:
     x, y, text, position = zip(*labels) if labels else ((), (), (), ())
     return dict(type="scatter", x=np.array(x, dtype=float), y=np.array(y, dtype=float), text=list(text),
                 mode="text", textposition=list(position), hoverinfo="skip", name="labels",
-                textfont=dict(size=11, color=INK))
+                textfont=dict(size=11))
 
 
 # ---------------------------------------------------------------- results
@@ -629,7 +629,7 @@ def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32,
             wrong = guess != truth
             truth = f"{truth} → {guess}" if wrong else truth
         text.append(truth)
-        colors.append("#d62728" if wrong else INK)
+        colors.append("#d62728" if wrong else INK)  # (the picture behind stays white in both themes)
         tx.append(left + 14)
         ty.append(top + 28 + band / 2)
     rgb = np.repeat(canvas[..., None], 3, axis=2)

@@ -14,7 +14,7 @@ from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, l
 from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
-from nnplay.ui import controls, results, training_panel  # noqa: E402
+from nnplay.ui import controls, model_upload, results, training_panel  # noqa: E402
 from nnplay.ui.session import current_config, escape_markdown, set_config, show_notices, sync_url  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
@@ -79,12 +79,12 @@ else:
 
 rule = config.rule
 with st.container(border=True):
-    left, right = st.columns([3, 2])
-    left.markdown(f"**{rule.label}** → output **{config.output_activation}**, loss **{rule.loss_label}**. {rule.why}")
+    st.markdown(f"**{rule.label}** → output **{config.output_summary}**, loss **{rule.loss_label}**. {rule.why}")
     outputs = n_outputs(config, data.n_classes if data is not None else None)
     loss_args = "from_logits=True" if config.uses_logits else ""
-    right.code(f'Dense({outputs}, activation="{config.output_activation}")\n'
-               f"loss = keras.losses.{rule.loss}({loss_args})", language="python")
+    left, right = st.columns(2, vertical_alignment="center")
+    left.code(f'Dense({outputs}, activation="{config.output_activation}")\n'
+              f"loss = keras.losses.{rule.loss}({loss_args})", language="python", wrap_lines=True)
     right.latex(rule.loss_formula)
 
 for note in notes:
@@ -121,12 +121,12 @@ with network_col:
     network_slot = st.empty()
 with output_col:
     st.subheader("Output")
-    toggles = st.columns(3)
+    toggles = st.columns(2)
     toggles[0].toggle("Show test data", key="show_test")
     discretize = toggles[1].toggle("Discretize output", key="discretize")
     label_index = 0
     if data is not None and config.task == "multilabel" and data.n_classes:
-        label_index = toggles[2].selectbox("Label", range(data.n_classes), format_func=lambda i: data.class_names[i])
+        label_index = st.selectbox("Label shown", range(data.n_classes), format_func=lambda i: data.class_names[i])
     output_slot = st.empty()
 curve_cols = st.columns(2)
 loss_slot, metric_slot = curve_cols[0].empty(), curve_cols[1].empty()
@@ -230,9 +230,12 @@ with share_tab:
             st.rerun()
         except (ConfigError, ValueError, TypeError, RecursionError) as err:  # any JSON at all may arrive
             st.error(f"That config file could not be used: {str(err)[:500] or type(err).__name__}")
-    if model_trainer is not None:  # saved only when clicked
-        st.download_button("Download trained model (.keras)", lambda: to_keras_bytes(model_trainer.model),
+    st.markdown("**Trained model**")
+    st.caption(model_upload.RELOAD_NOTE)
+    if shown_trainer is not None:  # saved only when clicked
+        st.download_button("Download trained model (.keras)", lambda: to_keras_bytes(shown_trainer.model),
                            file_name="nnplay_model.keras", mime="application/octet-stream")
+    model_upload.load_control(data)
 with history_tab:
     history = training_panel.runs()
     if history:

@@ -16,7 +16,7 @@ from nnplay.model import to_probabilities
 from nnplay.training import Trainer
 from nnplay.ui.training_panel import final_evaluation
 
-ICONS = {"finished": "✅", "stopped": "⏹️", "time_budget": "⏱️", "diverged": "🧯"}
+ICONS = {"finished": "✅", "stopped": "⏹️", "time_budget": "⏱️", "diverged": "🧯", "loaded": "📦"}
 
 
 def show_results(trainer: Trainer) -> None:
@@ -29,7 +29,7 @@ def show_results(trainer: Trainer) -> None:
     diagnosis = None if result.status == "diverged" else diagnose(trainer.history.train_loss, trainer.config)
     if diagnosis is not None:
         st.warning(diagnosis.message, icon="📉")
-    if len(trainer.history) == 0:
+    if len(trainer.history) == 0 and result.status != "loaded":
         return  # not one epoch completed: there is nothing to score yet
     try:
         evaluation = final_evaluation(trainer)
@@ -37,13 +37,17 @@ def show_results(trainer: Trainer) -> None:
         st.error("The model's outputs are not finite numbers, so it cannot be scored. Train again with a smaller "
                  "learning rate.", icon="🧯")
         return
-    metric_cols = st.columns(len(evaluation.headline) + 1)
+    trained = len(trainer.history) > 0  # a loaded model has metrics but no curve yet
+    metric_cols = st.columns(len(evaluation.headline) + trained)
     for column, (name, value) in zip(metric_cols, evaluation.headline.items()):
         column.metric(f"Test {name.replace('_', ' ')}", f"{value:.3f}")
-    metric_cols[-1].metric("Final test loss", f"{trainer.history.test_loss[-1]:.4f}")
-    # Every epoch to full precision: for a spreadsheet, or to check a link gives the same curve.
-    st.download_button("Download the loss history (CSV)", trainer.history.to_csv,
-                       file_name="nnplay_loss_history.csv", mime="text/csv", on_click="ignore")
+    if trained:
+        metric_cols[-1].metric("Final test loss", f"{trainer.history.test_loss[-1]:.4f}")
+        # Every epoch to full precision: for a spreadsheet, or to check a link gives the same curve.
+        st.download_button("Download the loss history (CSV)", trainer.history.to_csv,
+                           file_name="nnplay_loss_history.csv", mime="text/csv", on_click="ignore")
+    st.caption("A reload restores this setup, not the trained weights: keep them as a .keras file "
+               "(Share & save, below).")
     if evaluation.confusion is not None:
         st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
     elif evaluation.per_label_accuracy:

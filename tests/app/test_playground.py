@@ -167,3 +167,48 @@ def test_a_refused_network_is_explained_under_the_control_and_cleared_after():
     assert not at.sidebar.error
     at.number_input(key="w.epochs").set_value(3).run()  # any later action: the refusal is gone
     assert not any("would have" in e.value for e in at.error)
+
+
+def model_uploader(at):
+    return next(u for u in at.file_uploader if u.label == "Load a trained model (.keras)")
+
+
+def test_a_reload_is_announced_and_a_saved_model_loads_back():
+    """TF Playground's #23: save and load. A reload loses the weights, so the page says so and
+    takes the .keras file back, with the model's own layers."""
+    from nnplay.model import to_keras_bytes
+
+    link = {"epochs": "15", "n": "200", "hidden": "6relu,3tanh"}
+    at = open_page(link)
+    button(at, "Train").click().run()
+    trained = at.session_state["trainer"]
+    accuracy = next(m.value for m in at.metric if m.label == "Test accuracy")
+    assert any("restores this setup, not the trained weights" in c.value for c in at.caption)
+    saved = to_keras_bytes(trained.model)
+
+    reloaded = open_page({"epochs": "15", "n": "200"})  # a new session; the default 4-2 tanh layers
+    assert "trainer" not in reloaded.session_state
+    model_uploader(reloaded).set_value(("nnplay_model.keras", saved, "application/octet-stream")).run()
+    assert not reloaded.exception, reloaded.exception
+    assert [(l.units, l.activation) for l in config_of(reloaded).hidden] == [(6, "relu"), (3, "tanh")]
+    assert any(i.value.startswith("Loaded nnplay_model.keras") for i in reloaded.info)
+    assert next(m.value for m in reloaded.metric if m.label == "Test accuracy") == accuracy
+    assert not button(reloaded, "Continue").disabled
+    button(reloaded, "Continue").click().run()
+    assert reloaded.session_state["trainer"].epoch == 15 and not reloaded.exception
+
+
+def test_a_model_that_does_not_fit_the_data_is_refused_and_nothing_is_lost():
+    from nnplay.config import PlaygroundConfig as Config
+    from nnplay.model import build_model, to_keras_bytes
+
+    at = open_page({"epochs": "5", "n": "200"})
+    button(at, "Train").click().run()
+    trainer, config = at.session_state["trainer"], config_of(at)
+    three_inputs = to_keras_bytes(build_model(Config(), 3, 1))
+    model_uploader(at).set_value(("other.keras", three_inputs, "application/octet-stream")).run()
+    assert not at.exception
+    assert any("takes 3 inputs; the data here has 2" in e.value for e in at.error)
+    assert at.session_state["trainer"] is trainer and config_of(at) == config
+    model_uploader(at).set_value(("junk.keras", b"not a model", "application/octet-stream")).run()
+    assert any("not a .keras file" in e.value.replace("\\", "") for e in at.error)  # (shown escaped)

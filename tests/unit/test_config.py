@@ -220,3 +220,15 @@ def test_data_can_push_a_csv_config_over_the_parameter_cap():
     check_fits_data(config, 2, 1)
     with pytest.raises(ConfigError, match="100 inputs"):
         check_fits_data(replace(config, hidden=(HiddenLayer(256, "relu"),) * 6), 100, 1)
+
+
+def test_the_output_is_described_as_the_course_teaches_it():
+    """With from_logits=True the output layer is linear, and the sigmoid/softmax lives in the loss."""
+    binary = PlaygroundConfig()
+    assert binary.output_activation == "linear"
+    assert binary.output_summary == "linear logits, sigmoid inside the loss (from_logits=True)"
+    assert replace(binary, from_logits=False).output_summary == "sigmoid"
+    assert default_config("multiclass").output_summary == "linear logits, softmax inside the loss (from_logits=True)"
+    assert default_config("multilabel").output_summary == "one sigmoid per label"
+    assert default_config("regression").output_summary == "linear"
+    assert default_config("regression_nonneg").output_summary == "relu"

@@ -25,8 +25,15 @@ def settings() -> dict:
     return tomllib.loads(CONFIG_FILE.read_text(encoding="utf-8"))
 
 
-def flat(settings: dict) -> dict[str, object]:
-    return {f"{section}.{key}": value for section, options in settings.items() for key, value in options.items()}
+def flat(settings: dict, prefix: str = "") -> dict[str, object]:
+    """{"theme.light.primaryColor": ...}: nested tables ([theme.light]) give dotted keys, as Streamlit names them."""
+    options = {}
+    for name, value in settings.items():
+        if isinstance(value, dict):
+            options |= flat(value, f"{prefix}{name}.")
+        else:
+            options[f"{prefix}{name}"] = value
+    return options
 
 
 def test_every_key_is_a_streamlit_option(settings):
@@ -75,9 +82,13 @@ def test_every_option_says_why(settings):
         if text and not text.startswith(("#", "[")) and "=" in text:
             previous = next(l.strip() for l in reversed(lines[:i]) if l.strip())
             section = next(l.strip() for l in reversed(lines[:i]) if l.strip().startswith("["))
-            if section == "[theme]":
-                continue
             assert previous.startswith("#") or "=" in previous, f"no comment above {text!r}"
+
+
+def test_the_app_has_a_light_and_a_dark_theme(settings):
+    """A browser that prefers dark gets the dark theme: both are defined, no single [theme] base."""
+    assert "light" in settings["theme"] and "dark" in settings["theme"]
+    assert set(settings["theme"]) <= {"light", "dark"}
 
 
 def test_streamlit_reads_the_file(monkeypatch):

@@ -1,0 +1,54 @@
+"""Keeping a trained model across reloads: say that a reload loses it, offer the .keras file,
+and load one back (checked against the setup by nnplay.saved_models)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from nnplay.config import n_outputs
+from nnplay.saved_models import MAX_MODEL_BYTES, ModelFileError, describe, read_model, setup_for_model
+from nnplay.training import RunResult
+from nnplay.ui import training_panel
+from nnplay.ui.session import current_config, escape_markdown, set_config
+
+UPLOAD_KEY = "model_upload"
+LOADED_KEY = "model_upload_outcome"  # (file id, refusal or None): each file is read once
+RELOAD_NOTE = ("A reload, or opening the share link, restores this setup but not the trained weights: they live in "
+               "this browser tab only. To keep them, download the .keras file below; load it back here any time.")
+
+
+def load_control(data) -> None:
+    """A .keras uploader. A file that fits becomes this session's trained model; otherwise it says why."""
+    upload = st.file_uploader("Load a trained model (.keras)", type=["keras"], key=UPLOAD_KEY,
+                              max_upload_size=MAX_MODEL_BYTES // 2**20,
+                              help="A model saved by nnplay (or any keras.Sequential of Dense layers) that fits "
+                                   "the data on screen. The network takes its layers; Continue trains it on.")
+    if upload is None:
+        return
+    if data is None:
+        st.info("Choose the data the model was trained on first (for your CSV: upload it).")
+        return
+    outcome = st.session_state.get(LOADED_KEY)
+    if outcome is None or outcome[0] != upload.file_id:
+        outcome = (upload.file_id, _load(upload.name, upload.getvalue(), data))
+        st.session_state[LOADED_KEY] = outcome
+        if outcome[1] is None:
+            st.rerun()  # the controls and views now show the loaded model
+    if outcome[1] is not None:
+        st.error(escape_markdown(outcome[1]), icon="📦")  # it may quote the file's layer names
+
+
+def _load(name: str, file_bytes: bytes, data) -> str | None:
+    """Make the file this session's trained model; None when done, else the reason it was refused."""
+    config = current_config()
+    try:
+        model = read_model(file_bytes)
+        fitted = setup_for_model(model, config, data.n_features, n_outputs(config, data.n_classes))
+    except ModelFileError as err:
+        return str(err)
+    set_config(fitted)
+    trainer = training_panel.new_trainer(fitted, data)
+    trainer.model.set_weights(model.get_weights())
+    trainer.last_result = RunResult("loaded", 0, 0.0, f"Loaded {name[:80]}: {describe(model.layers)}. "
+                                    "Continue trains it on; Train starts again from fresh weights.")
+    return None
