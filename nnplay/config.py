@@ -567,7 +567,8 @@ def validate(config: PlaygroundConfig) -> None:
          and all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 9 for d in config.digits)
          and config.digits[0] != config.digits[1], "digits", config.digits, "two different digits 0-9")
     need(isinstance(config.csv_targets, tuple) and all(_is_column_name(c) for c in config.csv_targets)
-         and len(config.csv_targets) <= 10, "csv_targets", config.csv_targets, "up to 10 column names")
+         and len(config.csv_targets) <= 10 and len(set(config.csv_targets)) == len(config.csv_targets),
+         "csv_targets", config.csv_targets, "up to 10 different column names")
     # No target yet is a valid setup: the learner chooses CSV first, then uploads, then picks the
     # target from the file's columns; until then there is no data to train on (datasets says so).
     if config.dataset == "csv" and task_ok:

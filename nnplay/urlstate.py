@@ -193,6 +193,9 @@ def _parse_csv_targets(text: str) -> tuple[str, ...]:
     names = tuple(unquote(item) for item in text.split(","))
     if len(names) > 10 or not all(0 < len(name) <= 100 for name in names):
         raise _Invalid("must be 1 to 10 column names of up to 100 characters, separated by commas")
+    unique = tuple(dict.fromkeys(names))
+    if len(unique) < len(names):
+        raise _Partial(unique, "dropped the repeated column names")
     return names
 
 

@@ -192,7 +192,7 @@ def csv_target_picker(config: PlaygroundConfig, columns: list[str]) -> Playgroun
     """The target column(s) of an uploaded CSV. With none chosen yet, one column is suggested (a
     column called label/target/y..., else the last), so a first upload trains at once; multi-label
     waits for the learner to pick its yes/no columns. Returns the config, changed if suggested."""
-    chosen = [c for c in config.csv_targets if c in columns]
+    chosen = list(dict.fromkeys(c for c in config.csv_targets if c in columns))
     if not chosen and config.task != "multilabel" and not config.csv_targets:
         suggested = suggest_target(columns)
         if set_config(replace(config, csv_targets=(suggested,)), changed="csv_targets"):

@@ -86,9 +86,9 @@ def valid_configs(draw) -> PlaygroundConfig:
     dataset = draw(st.sampled_from(datasets_for(task)))
     if dataset == "csv":
         most = 10 if task == "multilabel" else 1
-        csv_targets = draw(st.lists(column_names, min_size=1, max_size=most))
+        csv_targets = draw(st.lists(column_names, min_size=1, max_size=most, unique=True))
     else:  # allowed but meaningless: normalize should drop them
-        csv_targets = draw(st.lists(column_names, max_size=3))
+        csv_targets = draw(st.lists(column_names, max_size=3, unique=True))
     config = PlaygroundConfig(
         task=task,
         dataset=dataset,
@@ -335,6 +335,11 @@ def test_csv_without_targets_opens_the_csv_setup_with_no_target_yet():
     config, warnings = decode({"data": "csv"})
     assert config.dataset == "csv" and config.csv_targets == () and warnings == []
     assert "csv" not in encode(config) and decode(encode(config)) == (config, [])
+
+
+def test_a_target_named_twice_in_a_link_is_kept_once():
+    config, warnings = decode({"task": "multilabel", "data": "csv", "csv": "a,a,b"})
+    assert config.csv_targets == ("a", "b") and any("repeated" in w for w in warnings)
 
 
 def test_csv_keeps_one_target_unless_multilabel():
