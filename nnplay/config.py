@@ -45,7 +45,7 @@ TASKS: dict[str, TaskRule] = {
         logits_allowed=True,
         loss="BinaryCrossentropy",
         loss_label="binary cross-entropy",
-        loss_formula=r"L = -\,y\log a - (1-y)\log(1-a),\quad a = \sigma(z)",
+        loss_formula=r"\begin{gathered} L = -\,y\log a - (1-y)\log(1-a) \\ a = \sigma(z) \end{gathered}",
         metrics=("accuracy",),
         why=(
             "One yes/no answer: a single sigmoid unit turns the score z into a "
@@ -59,7 +59,7 @@ TASKS: dict[str, TaskRule] = {
         logits_allowed=True,
         loss="SparseCategoricalCrossentropy",
         loss_label="sparse categorical cross-entropy",
-        loss_formula=r"L = -\log a_y,\quad a_j = \frac{e^{z_j}}{\sum_k e^{z_k}}",
+        loss_formula=r"\begin{gathered} L = -\log a_y \\ a_j = \frac{e^{z_j}}{\sum_k e^{z_k}} \end{gathered}",
         metrics=("accuracy",),
         why=(
             "Exactly one of K classes: K output units give scores z₁…z_K, "
@@ -74,7 +74,7 @@ TASKS: dict[str, TaskRule] = {
         logits_allowed=False,
         loss="BinaryCrossentropy",
         loss_label="binary cross-entropy (per label)",
-        loss_formula=r"L = \frac{1}{K}\sum_k -y_k\log a_k - (1-y_k)\log(1-a_k)",
+        loss_formula=r"L = \frac{1}{K}\sum_k \bigl[-y_k\log a_k - (1-y_k)\log(1-a_k)\bigr]",
         metrics=("label_accuracy", "exact_match"),
         why=(
             "K independent yes/no questions about the same input: K sigmoid units, "
@@ -101,7 +101,7 @@ TASKS: dict[str, TaskRule] = {
         logits_allowed=False,
         loss="MeanSquaredError",
         loss_label="mean squared error",
-        loss_formula=r"L = (\hat y - y)^2,\quad \hat y = \max(0, z)",
+        loss_formula=r"\begin{gathered} L = (\hat y - y)^2 \\ \hat y = \max(0, z) \end{gathered}",
         metrics=("mae", "r2"),
         why=(
             "A quantity that cannot be negative (a price, a count): a ReLU output "

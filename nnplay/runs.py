@@ -24,23 +24,24 @@ class RunRecord:
         return f"#{self.number} {OPTIMIZERS[c.optimizer].label.split(' ')[0]} lr={c.learning_rate:g} [{layers}]"
 
     def row(self) -> dict:
-        """One line of the run-history table."""
+        """One line of the run-history table: the results first (a narrow table shows them without
+        scrolling), then the setup that produced them."""
         c = self.config
-        row = {
-            "run": self.number,
-            "task": c.task,
-            "data": c.dataset,
+        row = {"run": self.number}
+        row.update({f"test {name.replace('_', ' ')}": round(value, 4) for name, value in self.final.items()})
+        row.update({
+            "test loss": round(self.history.test_loss[-1], 4) if len(self.history) else None,
+            "train loss": round(self.history.train_loss[-1], 4) if len(self.history) else None,
+            "epochs": self.history.epoch[-1] if len(self.history) else 0,
+            "ended": self.result.status,
             "hidden": " ".join(f"{layer.units}{layer.activation}" for layer in c.hidden) or "—",
             "optimizer": c.optimizer,
             "lr": c.learning_rate,
             "batch": "full" if c.batch_size == 0 else c.batch_size,
-            "epochs": self.history.epoch[-1] if len(self.history) else 0,
-            "train loss": self.history.train_loss[-1] if len(self.history) else None,
-            "test loss": self.history.test_loss[-1] if len(self.history) else None,
-            "ended": self.result.status,
+            "task": c.task,
+            "data": c.dataset,
             "seconds": round(self.result.seconds, 2),
-        }
-        row.update({f"test {name}": value for name, value in self.final.items()})
+        })
         return row
 
 

@@ -14,7 +14,7 @@ from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, l
 from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
-from nnplay.ui import controls, model_upload, results, training_panel  # noqa: E402
+from nnplay.ui import controls, layout, model_upload, results, training_panel  # noqa: E402
 from nnplay.ui.session import current_config, escape_markdown, set_config, show_notices, sync_url  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
@@ -68,9 +68,9 @@ show_notices()
 data, data_error = None, None
 if config.dataset == "csv" and csv_bytes is None:
     st.info("Upload your CSV file in the sidebar (under **Data**): a header row naming the columns, then one "
-            "row per example. You then choose the column to predict; every other column is an input.", icon="📄")
+            "row per example. You then choose the column to predict; every other column is an input.", icon=":material/upload_file:")
 elif config.dataset == "csv" and not config.csv_targets and csv_error is None:
-    st.info("Choose the target column(s) in the sidebar: what the network should predict.", icon="📄")
+    st.info("Choose the target column(s) in the sidebar: what the network should predict.", icon=":material/ads_click:")
 else:
     try:
         data = cached_dataset(config, data_part(config), csv_bytes)
@@ -89,9 +89,10 @@ with st.container(border=True):
 
 for note in notes:
     if not note.field.startswith("hidden["):
-        (st.warning if note.level == "warning" else st.info)(note.message, icon="⚠️" if note.level == "warning" else "💡")
+        (st.warning if note.level == "warning" else st.info)(
+            note.message, icon=":material/warning:" if note.level == "warning" else ":material/lightbulb:")
 if data_error:
-    st.error(escape_markdown(data_error), icon="📄")  # messages quote column names (a link's csv= among them)
+    st.error(escape_markdown(data_error), icon=":material/description:")  # messages quote column names (a link's csv= among them)
 if csv_error:  # said once: in full on the page, and by the uploader only when it is another problem
     csv_notice.error("This file cannot be used: the reason is on the page." if csv_error == data_error
                      else escape_markdown(csv_error))
@@ -99,7 +100,8 @@ if csv_error:  # said once: in full on the page, and by the uploader only when i
 # ------------------------------------------------------------------ buttons
 model_trainer = training_panel.trainer()
 same_setup = model_trainer is not None and model_trainer.config == config
-buttons = st.columns(5)
+layout.narrow_screen_rules()
+buttons = st.container(key=layout.RUN_BUTTONS_KEY).columns(5)
 train_clicked = buttons[0].button("Train", type="primary", disabled=data is None, width="stretch")
 # A Train click in this very run leaves a trainer to continue (e.g. after the time budget ends it).
 continue_clicked = buttons[1].button("Continue", disabled=not (same_setup or (train_clicked and data is not None)),
@@ -114,7 +116,7 @@ progress_slot = st.empty()
 
 # ------------------------------------------------------------------ main views
 show_test = st.session_state.setdefault("show_test", True)
-network_col, output_col = st.columns([3, 2])
+network_col, output_col = st.container(key=layout.VIEWS_KEY).columns([3, 2])
 with network_col:
     st.subheader("Network")
     controls.layer_controls(config, data.n_features if data is not None else n_inputs(config), outputs, notes)
@@ -155,7 +157,8 @@ def draw(current: Trainer | None, live=None) -> None:
         weights = (current.model.get_weights() if current is not None
                    else initial_weights(config, repr(config), data.n_features, outputs))
         network_slot.plotly_chart(plots.network_figure(config if current is None else current.config, weights, view,
-                                                       input_names=data.feature_names), key=f"net-{n}")
+                                                       input_names=data.feature_names), key=f"net-{n}",
+                                  config=layout.CHART_CONFIG)
     if data is not None and (view is not None or live is None):  # data-only views do not change mid-run
         if view is not None:
             figure = plots.boundary_figure(view, data, config.task, discretize=discretize, label_index=label_index,
@@ -169,11 +172,12 @@ def draw(current: Trainer | None, live=None) -> None:
         else:
             figure = None
         if figure is not None:
-            output_slot.plotly_chart(figure, key=f"out-{n}")
+            output_slot.plotly_chart(figure, key=f"out-{n}", config=layout.CHART_CONFIG)
     if current is not None and len(current.history):
-        loss_slot.plotly_chart(plots.loss_figure(current.history, overlays), key=f"loss-{n}")
+        loss_slot.plotly_chart(plots.loss_figure(current.history, overlays), key=f"loss-{n}", config=layout.CHART_CONFIG)
         metric = current.metric_names[0]
-        metric_slot.plotly_chart(plots.metric_figure(current.history, metric, overlays), key=f"metric-{n}")
+        metric_slot.plotly_chart(plots.metric_figure(current.history, metric, overlays), key=f"metric-{n}",
+                                 config=layout.CHART_CONFIG)
 
 
 def start(epochs: int, fresh: bool) -> None:

@@ -112,7 +112,7 @@ def show_refusal(field: str, where=st) -> None:
     """The refused change of this control, in a learner's words, once (the next run clears it)."""
     message = take_refusal(field)
     if message:
-        where.error(escape_markdown(message), icon="⛔")  # it may quote a CSV's column names
+        where.error(escape_markdown(message), icon=":material/block:")  # it may quote a CSV's column names
 
 
 def change_layers(action: str, index: int | None = None) -> None:

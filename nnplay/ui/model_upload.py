@@ -35,7 +35,7 @@ def load_control(data) -> None:
         if outcome[1] is None:
             st.rerun()  # the controls and views now show the loaded model
     if outcome[1] is not None:
-        st.error(escape_markdown(outcome[1]), icon="📦")  # it may quote the file's layer names
+        st.error(escape_markdown(outcome[1]), icon=":material/upload_file:")  # it may quote the file's layer names
 
 
 def _load(name: str, file_bytes: bytes, data) -> str | None:

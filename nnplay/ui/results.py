@@ -14,9 +14,13 @@ from nnplay import plots
 from nnplay.diagnosis import diagnose
 from nnplay.model import to_probabilities
 from nnplay.training import Trainer
+from nnplay.ui.layout import CHART_CONFIG
 from nnplay.ui.training_panel import final_evaluation
 
-ICONS = {"finished": "✅", "stopped": "⏹️", "time_budget": "⏱️", "diverged": "🧯", "loaded": "📦"}
+# Material icons: Streamlit ships their font (an emoji needs a colour emoji font, which many
+# Linux browsers lack).
+ICONS = {"finished": ":material/check_circle:", "stopped": ":material/stop_circle:", "time_budget": ":material/timer:",
+         "diverged": ":material/local_fire_department:", "loaded": ":material/upload_file:"}
 
 
 def show_results(trainer: Trainer) -> None:
@@ -25,17 +29,17 @@ def show_results(trainer: Trainer) -> None:
     if result is None:
         return
     summary = f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; {trainer.epoch} epochs in all)"
-    (st.error if result.status == "diverged" else st.info)(summary, icon=ICONS.get(result.status, "ℹ️"))
+    (st.error if result.status == "diverged" else st.info)(summary, icon=ICONS.get(result.status, ":material/info:"))
     diagnosis = None if result.status == "diverged" else diagnose(trainer.history.train_loss, trainer.config)
     if diagnosis is not None:
-        st.warning(diagnosis.message, icon="📉")
+        st.warning(diagnosis.message, icon=":material/trending_up:")
     if len(trainer.history) == 0 and result.status != "loaded":
         return  # not one epoch completed: there is nothing to score yet
     try:
         evaluation = final_evaluation(trainer)
     except ValueError:  # scikit-learn refuses infinite outputs
         st.error("The model's outputs are not finite numbers, so it cannot be scored. Train again with a smaller "
-                 "learning rate.", icon="🧯")
+                 "learning rate.", icon=":material/local_fire_department:")
         return
     trained = len(trainer.history) > 0  # a loaded model has metrics but no curve yet
     metric_cols = st.columns(len(evaluation.headline) + trained)
@@ -49,11 +53,11 @@ def show_results(trainer: Trainer) -> None:
     st.caption("A reload restores this setup, not the trained weights: keep them as a .keras file "
                "(Share & save, below).")
     if evaluation.confusion is not None:
-        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion")
+        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion", config=CHART_CONFIG)
     elif evaluation.per_label_accuracy:
-        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels")
+        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels", config=CHART_CONFIG)
     else:
         tested = trainer.data  # the page's data may be gone (a refused upload); the model's is not
         predicted = to_probabilities(trainer.config, trainer.raw_outputs(tested.x_test)).reshape(-1)
         if np.isfinite(predicted).all():
-            st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression")
+            st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression", config=CHART_CONFIG)
