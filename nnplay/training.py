@@ -11,6 +11,11 @@ Reproducible without global state: the initial weights are seeded per layer
 (nnplay.model) and each epoch's shuffle uses a stateless random op seeded with
 (config.seed, epoch), so the same config gives the same loss history even when
 other sessions train in the same process, and 50 + 50 epochs equal 100.
+
+One definition of an epoch: the functions under "One epoch, the way nnplay trains"
+are standalone (numpy, TensorFlow and each other only). The Trainer uses them, and
+nnplay.codegen copies their source into the exported Keras script, so the script
+trains exactly as the page does and the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -22,20 +27,133 @@ from typing import Iterator
 import numpy as np
 import tensorflow as tf
 
-from nnplay.config import PlaygroundConfig, check_fits_data, n_outputs
+from nnplay.config import TASKS, PlaygroundConfig, check_fits_data, n_outputs
 from nnplay.datasets import Dataset
 from nnplay.model import build_loss, build_model, build_optimizer
 
 
-# Metrics tracked every epoch, per task. All are per-example means, so a batch
-# sum divided by the example count gives the epoch value.
-EPOCH_METRICS: dict[str, tuple[str, ...]] = {
-    "binary": ("accuracy",),
-    "multiclass": ("accuracy",),
-    "multilabel": ("label_accuracy", "exact_match"),
-    "regression": ("mae",),
-    "regression_nonneg": ("mae",),
-}
+# ==========================================================================
+# One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
+# TensorFlow as tf, and each other): nnplay.codegen copies their source into the
+# exported script. Keep them that way (no module globals, no nnplay imports).
+# ==========================================================================
+
+
+def metric_names(task):
+    """The metrics tracked every epoch, in the columns per_example_metrics returns.
+
+    All are per-example means, so a batch's sum divided by the example count gives the epoch's value.
+    """
+    if task in ("binary", "multiclass"):
+        return ("accuracy",)
+    if task == "multilabel":
+        return ("label_accuracy", "exact_match")  # share of right labels; all labels of an example right
+    return ("mae",)  # regression: mean absolute error
+
+
+def targets_for_loss(task, y):
+    """Labels in the shape and dtype each Keras loss expects."""
+    if task == "multiclass":
+        return y.astype(np.int32)
+    if task == "multilabel":
+        return y.astype(np.float32)
+    return y.astype(np.float32).reshape(-1, 1)  # binary and regression: one output unit
+
+
+def per_example_metrics(task, from_logits, y, outputs):
+    """(batch, metrics) of 0/1 hits or absolute errors, one column per metric_names(task)."""
+    threshold = 0.0 if from_logits else 0.5  # a logit > 0 is a probability > 0.5
+    if task == "multiclass":
+        hits = tf.cast(tf.equal(tf.argmax(outputs, axis=-1, output_type=tf.int32), y), tf.float32)
+        return hits[:, None]
+    if task == "binary":
+        hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+        return hits
+    if task == "multilabel":
+        label_hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+        return tf.stack([tf.reduce_mean(label_hits, axis=-1), tf.reduce_min(label_hits, axis=-1)], axis=-1)
+    return tf.abs(outputs - y)  # regression: absolute error
+
+
+def train_step(model, optimizer, loss_fn, task, from_logits, xb, yb):
+    """One optimizer step on one batch; returns the batch's loss sum and metric sums.
+
+    The loss is Keras's mean over the batch plus the L1/L2 penalty (model.losses), as model.fit uses.
+    """
+    variables = model.trainable_variables
+    with tf.GradientTape() as tape:
+        outputs = model(xb, training=True)
+        data_loss = loss_fn(yb, outputs)
+        penalty = model.losses  # L1/L2 terms, empty without regularisation
+        loss = data_loss + tf.add_n(penalty) if penalty else data_loss
+    grads = tape.gradient(loss, variables)
+    optimizer.apply_gradients(zip(grads, variables))
+    count = tf.cast(tf.shape(xb)[0], tf.float32)
+    return data_loss * count, tf.reduce_sum(per_example_metrics(task, from_logits, yb, outputs), axis=0)
+
+
+def batch_order(n, seed, epoch):
+    """The order of the n training examples in this epoch: a shuffle seeded by (seed, epoch).
+
+    Stateless: it depends on nothing but its arguments, so epoch 7 is shuffled the same way
+    whether it runs in a long run, after a pause, or in another program.
+    """
+    pair = tf.stack([tf.constant(seed, tf.int64), tf.cast(epoch, tf.int64)])
+    return tf.argsort(tf.random.stateless_uniform([n], seed=pair))
+
+
+def make_epoch_function(model, optimizer, loss_fn, task, from_logits, train, test, batch_size, seed):
+    """One whole epoch as a compiled function: epoch number (0-based) → losses and metrics.
+
+    train, test: (x, y) tensors, y as targets_for_loss gives it. batch_size 0 means full batch.
+    The function returns (train loss, test loss, train metrics, test metrics): the train values
+    are means over the epoch's batches (as the model was while it stepped), the test values are
+    those of the model at the end of the epoch. Shapes are static (full batches via a reshape,
+    the remainder batch on its own), so XLA compiles the whole epoch into one fused program.
+    """
+    x, y = train
+    x_test, y_test = test
+    n = int(x.shape[0])
+    batch = n if batch_size == 0 else min(batch_size, n)
+    n_full, remainder = divmod(n, batch)
+    n_metrics = len(metric_names(task))
+
+    def step(xb, yb):
+        return train_step(model, optimizer, loss_fn, task, from_logits, xb, yb)
+
+    def one_epoch(epoch):
+        loss_sum = tf.constant(0.0)
+        metric_sum = tf.zeros([n_metrics])
+        if n_full == 1 and remainder == 0:  # full batch: plain gradient descent, no shuffle needed
+            loss_sum, metric_sum = step(x, y)
+        else:
+            order = batch_order(n, seed, epoch)
+            batches = tf.reshape(order[: n_full * batch], [n_full, batch])
+            for b in tf.range(n_full):
+                batch_loss, batch_metric = step(tf.gather(x, batches[b]), tf.gather(y, batches[b]))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+            if remainder:
+                rest = order[n_full * batch :]
+                batch_loss, batch_metric = step(tf.gather(x, rest), tf.gather(y, rest))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+        test_outputs = model(x_test, training=False)
+        test_loss = loss_fn(y_test, test_outputs)
+        test_metric = tf.reduce_mean(per_example_metrics(task, from_logits, y_test, test_outputs), axis=0)
+        return loss_sum / n, test_loss, metric_sum / n, test_metric
+
+    # One signature (a scalar int32 epoch), so calling it with 0, 1, 2... traces and compiles it once.
+    return tf.function(one_epoch, jit_compile=True, input_signature=[tf.TensorSpec([], tf.int32)])
+
+
+# ==========================================================================
+# The Trainer: chunks of epochs, snapshots, stop, divergence
+# ==========================================================================
+
+# Metrics tracked every epoch, per task (see metric_names).
+EPOCH_METRICS: dict[str, tuple[str, ...]] = {task: metric_names(task) for task in TASKS}
+_targets_for_loss = targets_for_loss  # the older name, still imported elsewhere
 
 
 @dataclass(frozen=True)
@@ -90,13 +208,11 @@ class RunResult:
     diverged_epoch: int | None = None
 
 
-def _targets_for_loss(task: str, y: np.ndarray) -> np.ndarray:
-    """Labels in the shape and dtype each Keras loss expects."""
-    if task == "multiclass":
-        return y.astype(np.int32)
-    if task == "multilabel":
-        return y.astype(np.float32)
-    return y.astype(np.float32).reshape(-1, 1)  # binary and regression: one output unit
+def _finite_epochs(results: tuple[np.ndarray, ...]) -> int:
+    """How many epochs of a chunk, from its first, ended with finite train and test losses."""
+    train_loss, test_loss = results[0], results[1]
+    bad = ~(np.isfinite(train_loss) & np.isfinite(test_loss))
+    return int(np.argmax(bad)) if bad.any() else len(bad)
 
 
 class Trainer:
@@ -120,13 +236,10 @@ class Trainer:
         self.optimizer.build(self.model.trainable_variables)
         self.metric_names = EPOCH_METRICS[config.task]
         self._clear_progress()
-        self._x_train = tf.constant(data.x_train, tf.float32)
-        self._y_train = tf.constant(_targets_for_loss(config.task, data.y_train))
-        self._x_test = tf.constant(data.x_test, tf.float32)
-        self._y_test = tf.constant(_targets_for_loss(config.task, data.y_test))
-        n_train = len(data.x_train)
-        self._batch_size = n_train if config.batch_size == 0 else min(config.batch_size, n_train)
-        self._compiled_epoch = tf.function(self._one_epoch, jit_compile=True)
+        train = (tf.constant(data.x_train, tf.float32), tf.constant(targets_for_loss(config.task, data.y_train)))
+        test = (tf.constant(data.x_test, tf.float32), tf.constant(targets_for_loss(config.task, data.y_test)))
+        self._compiled_epoch = make_epoch_function(self.model, self.optimizer, self.loss_fn, config.task,
+                                                   config.uses_logits, train, test, config.batch_size, config.seed)
         self._run_epochs = tf.function(self._epochs_graph)
         self._initial_state = self._save_state()
 
@@ -148,66 +261,6 @@ class Trainer:
         self.last_result: RunResult | None = None
 
     # ------------------------------------------------------------------ graph
-    def _per_example_metrics(self, y, outputs):
-        """(batch, n_metrics) of 0/1 hits or absolute errors, for the task's EPOCH_METRICS."""
-        task = self.config.task
-        threshold = 0.0 if self.config.uses_logits else 0.5
-        if task == "multiclass":
-            hits = tf.cast(tf.equal(tf.argmax(outputs, axis=-1, output_type=tf.int32), y), tf.float32)
-            return hits[:, None]
-        if task == "binary":
-            hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
-            return hits
-        if task == "multilabel":
-            label_hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
-            return tf.stack([tf.reduce_mean(label_hits, axis=-1), tf.reduce_min(label_hits, axis=-1)], axis=-1)
-        return tf.abs(outputs - y)  # regression: absolute error
-
-    def _step(self, xb, yb):
-        """One optimizer step on one batch; returns the batch's loss sum and metric sums."""
-        variables = self.model.trainable_variables
-        with tf.GradientTape() as tape:
-            outputs = self.model(xb, training=True)
-            data_loss = self.loss_fn(yb, outputs)
-            penalty = self.model.losses  # L1/L2 terms, empty without regularisation
-            loss = data_loss + tf.add_n(penalty) if penalty else data_loss
-        grads = tape.gradient(loss, variables)
-        self.optimizer.apply_gradients(zip(grads, variables))
-        count = tf.cast(tf.shape(xb)[0], tf.float32)
-        return data_loss * count, tf.reduce_sum(self._per_example_metrics(yb, outputs), axis=0)
-
-    def _one_epoch(self, epoch):
-        """One epoch: shuffle, every batch, then the test set. Returns losses and metrics.
-
-        Shapes are static (full batches via a reshape, the remainder batch on its
-        own) so XLA can compile the whole epoch into one fused program.
-        """
-        x, y = self._x_train, self._y_train
-        n = len(self.data.x_train)
-        batch = self._batch_size
-        n_full, remainder = divmod(n, batch)
-        loss_sum = tf.constant(0.0)
-        metric_sum = tf.zeros([len(self.metric_names)])
-        if n_full == 1 and remainder == 0:  # full batch: plain gradient descent, no shuffle needed
-            loss_sum, metric_sum = self._step(x, y)
-        else:
-            seed = tf.stack([tf.constant(self.config.seed, tf.int64), tf.cast(epoch, tf.int64)])
-            order = tf.argsort(tf.random.stateless_uniform([n], seed=seed))
-            batches = tf.reshape(order[: n_full * batch], [n_full, batch])
-            for b in tf.range(n_full):
-                batch_loss, batch_metric = self._step(tf.gather(x, batches[b]), tf.gather(y, batches[b]))
-                loss_sum += batch_loss
-                metric_sum += batch_metric
-            if remainder:
-                rest = order[n_full * batch :]
-                batch_loss, batch_metric = self._step(tf.gather(x, rest), tf.gather(y, rest))
-                loss_sum += batch_loss
-                metric_sum += batch_metric
-        test_outputs = self.model(self._x_test, training=False)
-        test_loss = self.loss_fn(self._y_test, test_outputs)
-        test_metric = tf.reduce_mean(self._per_example_metrics(self._y_test, test_outputs), axis=0)
-        return loss_sum / n, test_loss, metric_sum / n, test_metric
-
     def _epochs_graph(self, first_epoch, n_epochs):
         """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
         results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
@@ -220,8 +273,9 @@ class Trainer:
     def run(self, epochs: int | None = None, max_seconds: float | None = None) -> Iterator[Snapshot]:
         """Train `epochs` more epochs (default: config.epochs), yielding a snapshot per chunk.
 
-        Ends with `self.last_result` set. On NaN/inf loss the weights and optimizer
-        state go back to the last chunk whose loss was finite.
+        Ends with `self.last_result` set. On a NaN/inf loss the run ends "diverged" with the
+        model, the optimizer and the history as they were after the last epoch whose losses
+        were finite (the model's start when even the first epoch diverged: then no history).
         """
         epochs = self.config.epochs if epochs is None else epochs
         target = self.epoch + epochs
@@ -233,25 +287,19 @@ class Trainer:
             chunk = min(chunk, target - self.epoch)
             saved = self._save_state()
             chunk_start = time.perf_counter()
-            arrays = self._run_epochs(tf.constant(self.epoch, tf.int32), tf.constant(chunk, tf.int32))
-            train_loss, test_loss, train_metric, test_metric = (a.numpy() for a in arrays)
+            results = self._train_chunk(chunk)
             chunk_seconds = time.perf_counter() - chunk_start
-            bad = ~(np.isfinite(train_loss) & np.isfinite(test_loss))
-            if bad.any():
-                diverged = self.epoch + int(np.argmax(bad)) + 1
-                self._restore_state(saved)
-                self.last_result = RunResult(
-                    "diverged",
-                    self.epoch - first_epoch,
-                    time.perf_counter() - start,
-                    f"The loss became NaN or infinite at epoch {diverged}: the learning rate "
-                    f"({self.config.learning_rate:g}) is too large for this network and optimizer. "
-                    f"Try a smaller one (e.g. {self.config.learning_rate / 10:g}). "
-                    f"The model was kept as it was after epoch {self.epoch}.",
-                    diverged_epoch=diverged,
-                )
+            finite = _finite_epochs(results)
+            if finite < chunk:  # NaN/inf in this chunk: keep the model of its last finite epoch
+                self._keep_finite_epochs(saved, finite)
+                diverged = self.epoch + 1
+                elapsed = time.perf_counter() - start
+                self.last_result = RunResult("diverged", self.epoch - first_epoch, elapsed,
+                                             self._divergence_message(diverged), diverged_epoch=diverged)
+                if finite:
+                    yield self._snapshot(target, elapsed)
                 return
-            self._append(train_loss, test_loss, train_metric, test_metric)
+            self._append(*results)
             elapsed = time.perf_counter() - start
             # What the run amounts to if the caller stops consuming at this snapshot.
             self.last_result = RunResult("stopped", self.epoch - first_epoch, elapsed,
@@ -276,6 +324,30 @@ class Trainer:
         for _ in self.run(epochs, max_seconds):
             pass
         return self.last_result
+
+    def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
+        """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
+        arrays = self._run_epochs(tf.constant(self.epoch, tf.int32), tf.constant(n_epochs, tf.int32))
+        return tuple(array.numpy() for array in arrays)
+
+    def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:
+        """Back to the chunk's start, then train its first `finite` epochs again and keep them.
+
+        The second pass gives the same numbers as the first: every epoch's shuffle is seeded
+        by (seed, epoch) and nothing else changes, so this is the model of the last finite epoch.
+        """
+        self._restore_state(saved)
+        if finite:
+            self._append(*self._train_chunk(finite))
+
+    def _divergence_message(self, diverged: int) -> str:
+        rate = self.config.learning_rate
+        if self.epoch:
+            kept = f"The model is kept as it was after epoch {self.epoch}, the last with a finite loss."
+        else:
+            kept = "No epoch ended with a finite loss, so the model is kept at its initial weights."
+        return (f"The loss became NaN or infinite at epoch {diverged}: the learning rate ({rate:g}) is too "
+                f"large for this network and optimizer. Try a smaller one (e.g. {rate / 10:g}). {kept}")
 
     def _append(self, train_loss, test_loss, train_metric, test_metric) -> None:
         for i in range(len(train_loss)):

