@@ -67,7 +67,7 @@ ACTIVATION_NOTES: dict[str, ActivationNote] = {
         "linear layers is one linear layer (see below)."),
     "elu": ActivationNote(
         "ELU", "(−1, ∞)",
-        "Slope 1 for z > 0; for z < 0 the slope e^z fades to 0 as z goes far below 0.",
+        "Slope 1 for z > 0; for z < 0 the slope eᶻ fades to 0 as z goes far below 0.",
         "Like ReLU but smooth and with negative outputs, which keeps mean activations near zero."),
     "selu": ActivationNote(
         "SELU", "(−1.76, ∞)",
@@ -85,7 +85,7 @@ ACTIVATION_NOTES: dict[str, ActivationNote] = {
     "softplus": ActivationNote(
         "softplus", "(0, ∞)",
         "Its derivative is σ(z): almost 0 for very negative z, 1 for large z.",
-        "log(1 + e^z), a smooth ReLU that is always positive (used for outputs that must be > 0)."),
+        "log(1 + eᶻ), a smooth ReLU that is always positive (used for outputs that must be > 0)."),
     "softsign": ActivationNote(
         "softsign", "(−1, 1)",
         "1/(1 + |z|)²: decays only polynomially, so its tails are less flat than tanh's.",

@@ -44,6 +44,37 @@ def compare(logits: np.ndarray, true_class: int, scale: float) -> LossComparison
     return LossComparison(float(scale), z, probabilities, naive_loss, float(-stable_log_softmax(z)[true_class]))
 
 
+def loss_text(value: float) -> str:
+    """A loss as the number that really came out: "inf", "NaN" or its digits (a table cell holding
+    a float NaN or inf is shown as "None" or blank by some viewers, which hides the lesson)."""
+    value = float(value)
+    if np.isnan(value):
+        return "NaN"
+    if np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value + 0.0:.6g}"  # + 0.0: −log 1 is −0.0, shown as 0
+
+
+def why_naive_failed(comparison: LossComparison, true_class: int) -> str:
+    """What broke in the naive loss, in a learner's words ('' when it did not break). Markdown with $…$."""
+    got = loss_text(comparison.naive_loss)
+    if np.isfinite(comparison.naive_loss):
+        return ""
+    z = np.asarray(comparison.logits, np.float32)
+    with np.errstate(over="ignore"):
+        e = np.exp(z)
+        total = e.sum()
+    overflow = (rf"The naive way broke and gave **{got}**: $e^z$ overflows float32 once $z$ passes ≈ 88 "
+                rf"(the largest logit here is {float(z.max()):.4g}), so ")
+    if not np.isfinite(e[true_class]):
+        return overflow + r"the true class's own $e^z$ is inf, and inf ÷ inf is NaN."
+    if not np.isfinite(total):
+        return overflow + (r"the sum $\sum_k e^{z_k}$ is inf, the true class's probability is a number ÷ inf = 0, "
+                           r"and $-\log 0$ = inf.")
+    return (rf"The naive way broke and gave **{got}**: the true class's $e^z$ underflowed to 0 in float32 "
+            rf"(its logit is {float(z[true_class]):.4g}), so its probability is 0 and $-\log 0$ = inf.")
+
+
 def round_off_example(n: int = 10_000) -> dict[str, float]:
     """The course's example: 2/n directly, and as (1 + 1/n) − (1 − 1/n), in float32 and float64."""
     result = {"exact": 2 / n}

@@ -36,9 +36,12 @@ class Surface:
     default_start: tuple[float, float]
     box: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max of the view
     minima: tuple[tuple[float, float], ...]  # known minima (exact)
-    default_lr: float  # a learning rate that shows the surface's story with plain GD
+    default_lr: float  # a learning rate that shows the surface's story, at which no optimizer diverges
     default_steps: int
     saddles: tuple[tuple[float, float], ...] = ()
+    # A quadratic's curvature along (w₁, w₂), the same everywhere; it sets each optimizer's
+    # largest stable learning rate (nnplay.trajectories.stability_limit). None: not a quadratic.
+    curvatures: tuple[float, float] | None = None
 
     def cost(self, w):
         """J(w) for a 2-vector w (a tensor or a keras.Variable): what GradientTape differentiates."""
@@ -107,8 +110,11 @@ SURFACES: dict[str, Surface] = {
         default_start=(-8.0, 1.5),
         box=(-10.0, 10.0, -3.0, 3.0),
         minima=((0.0, 0.0),),
-        default_lr=0.9,
+        # Below Nesterov's stability limit here (0.68): every optimizer converges on the first view,
+        # and gradient descent still zig-zags across w₂ (its factor per step there is 1 - 2·0.6 < 0).
+        default_lr=0.6,
         default_steps=100,
+        curvatures=(0.04, 2.0),
     ),
     "rosenbrock": Surface(
         key="rosenbrock",

@@ -224,6 +224,76 @@ def run_all(surface: Surface | str, kinds: Sequence[str], start: Sequence[float]
     return [run_optimizer(surface, kind, start, learning_rate, steps) for kind in kinds]
 
 
+# --------------------------------------------------------------------------- why a run diverged
+
+PARAMETER_NAMES = ("w₁", "w₂")
+
+
+def stability_limit(surface: Surface, kind: str) -> float | None:
+    """The largest learning rate at which `kind` converges on a quadratic surface, or None.
+
+    On a quadratic the steepest direction (curvature h) decides. Per step along it, gradient
+    descent multiplies the distance to the bottom by 1 − lr·h, so it needs lr·h < 2; with
+    momentum β (heavy ball) lr·h < 2(1 + β); Keras's Nesterov momentum adds each new gradient
+    1 + β times (to the velocity, and again for its look-ahead), which lowers its limit to
+    lr·h < 2(1 + β)/(1 + 2β). Adaptive optimizers (RMSprop, Adagrad, Adam) scale their steps by
+    the gradients themselves and have no such fixed limit."""
+    optimizer = OPTIMIZER_KINDS[kind]
+    if surface.curvatures is None or optimizer.keras_class != "SGD":
+        return None
+    h = max(surface.curvatures)
+    options = dict(optimizer.kwargs)
+    beta = float(options.get("momentum", 0.0))
+    if options.get("nesterov"):
+        return 2 * (1 + beta) / ((1 + 2 * beta) * h)
+    return 2 * (1 + beta) / h
+
+
+def _steep_direction(surface: Surface) -> str:
+    return PARAMETER_NAMES[int(np.argmax(surface.curvatures))] if surface.curvatures else "the steep direction"
+
+
+def stability_note(surface: Surface, kinds: Sequence[str]) -> str:
+    """One sentence on the learning rates at which the chosen SGD variants stay stable ('' if unknown)."""
+    limits = [(OPTIMIZER_KINDS[k].label, stability_limit(surface, k)) for k in kinds]
+    limits = [(label, limit) for label, limit in limits if limit is not None]
+    if not limits:
+        return ""
+    h = max(surface.curvatures)
+    steep = _steep_direction(surface)
+    listed = ", ".join(f"{label} lr < {limit:.2g}" for label, limit in limits)
+    return (f"Speed limits on this bowl: {listed}. Along {steep} the bowl is steep (curvature {h:g}), so a "
+            f"gradient step there is lr × {h:g} × {steep}: past lr = {1 / h:g} it jumps over the bottom (the "
+            f"zig-zag), past lr = {2 / h:g} it lands further away than it started, and every swing grows until "
+            "the path flies off; momentum and Nesterov have their own limits. RMSprop, Adagrad and Adam have no "
+            "fixed limit: their steps are about lr, whatever the gradient.")
+
+
+def divergence_advice(surface: Surface, trajectory: Trajectory) -> str:
+    """What happened to a diverged run, why, and what to try, in a learner's words."""
+    kind, lr = trajectory.kind, trajectory.learning_rate
+    limit = stability_limit(surface, kind)
+    steep = _steep_direction(surface)
+    if limit is not None:
+        why = (f"Each step overshot the bottom of the steep direction {steep} and landed further up the other "
+               "side than it started, so every swing was bigger than the last. ")
+        if kind == "nesterov":
+            why += (f"Nesterov adds each new gradient almost twice (once to its velocity, once more for its "
+                    f"look-ahead), so on a steep wall it overshoots sooner than plain momentum: here it is "
+                    f"stable only for lr < {limit:.2g} (momentum: lr < {stability_limit(surface, 'momentum'):.2g}, "
+                    f"gradient descent: lr < {stability_limit(surface, 'gd'):.2g}).")
+        elif kind == "momentum":
+            why += f"Momentum keeps adding to the swing; here it is stable only for lr < {limit:.2g}."
+        else:
+            why += f"Gradient descent is stable here only for lr < {limit:.2g} (2 ÷ the curvature along {steep})."
+        return f"{trajectory.divergence} {why} Try a learning rate below {limit:.2g}."
+    why = ("Its steps overshot a steep wall of the surface and each overshoot was larger than the last, until "
+           "the parameters flew off.")
+    if OPTIMIZER_KINDS[kind].keras_class != "SGD":
+        why += f" {trajectory.label} takes steps of about lr for each parameter, and {lr:g} is too big a step here."
+    return f"{trajectory.divergence} {why} Try a smaller learning rate, such as {lr / 3:.2g}."
+
+
 def progress(trajectory: Trajectory, target) -> float:
     """How much of the way from the start to `target` the run covered: 1 = arrived, 0 = no closer."""
     distances = trajectory.distances_to(target)

@@ -8,8 +8,9 @@ from nnplay.predictions import predictions_for  # noqa: E402
 from nnplay.ui import inspector  # noqa: E402
 
 st.title("Softmax Inspector")
-st.markdown("A multiclass network computes **logits** z₁…z_K; **softmax** turns them into probabilities "
-            "a_j = e^{z_j} / Σ e^{z_k} that sum to one; the loss of one example is **−log a_y**. "
+st.markdown(r"A multiclass network computes **logits** $z_1, \dots, z_K$; **softmax** turns them into "
+            r"probabilities $a_j = e^{z_j} / \sum_k e^{z_k}$ that sum to one; the loss of one example is "
+            r"$-\log a_y$, where $y$ is its true class. "
             "Binary and multi-label networks use **sigmoids** instead: one independent probability per output.")
 
 trainer = inspector.choose_model()

@@ -11,14 +11,16 @@ from nnplay import lab_plots  # noqa: E402
 from nnplay.config import CAPS, OPTIMIZERS, TOY_DATASETS, DATASET_LABELS, ConfigError, HiddenLayer  # noqa: E402
 from nnplay.config import PlaygroundConfig, data_part  # noqa: E402
 from nnplay.datasets import DataError, load_dataset  # noqa: E402
-from nnplay.race import RACERS, Race, winner  # noqa: E402
+from nnplay.race import RACERS, Race, lane_advice, winner  # noqa: E402
 from nnplay.race import summary_rows as race_rows  # noqa: E402
 from nnplay.surfaces import SURFACES  # noqa: E402
-from nnplay.trajectories import OPTIMIZER_KINDS, PRESETS, keras_code, run_all, summary_rows  # noqa: E402
+from nnplay.trajectories import OPTIMIZER_KINDS, PRESETS, divergence_advice, keras_code, run_all  # noqa: E402
+from nnplay.trajectories import stability_note, summary_rows  # noqa: E402
 
-# Log-spaced learning rates, with the bowl's stability limit (lr = 1) and both sides of it.
-LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 1.0,
-                  1.05, 1.2, 1.5, 2.0)
+# Log-spaced learning rates, with both sides of the bowl's stability limits (Nesterov 0.68, gradient
+# descent 1, momentum 1.9) and the bowl's opening rate, 0.6.
+LEARNING_RATES = (1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 0.6, 0.7, 0.9,
+                  1.0, 1.05, 1.2, 1.5, 2.0)
 STEPS = (1, 2000)
 NETWORKS = {
     "4-2 tanh (TF Playground's default)": (HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh")),
@@ -104,8 +106,9 @@ with surface_tab:
         learning_rate = st.select_slider("Learning rate (shared by all)", LEARNING_RATES, key="lab_lr",
                                          format_func=lambda v: f"{v:g}")
         steps = int(st.number_input("Steps", *STEPS, step=10, key="lab_steps"))
-        kinds = st.multiselect("Optimizers", list(OPTIMIZER_KINDS), key="lab_kinds",
-                               format_func=lambda k: OPTIMIZER_KINDS[k].label)
+        # Pills that wrap, not a multiselect: in a column both hide what does not fit on one row.
+        kinds = st.pills("Optimizers", list(OPTIMIZER_KINDS), selection_mode="multi", key="lab_kinds",
+                         format_func=lambda k: OPTIMIZER_KINDS[k].label, wrap=True) or []
         # Keep "show all" meaning all when the number of steps changes; never show more than ran.
         shown_before = st.session_state.get("lab_show", steps)
         if shown_before > steps or shown_before == st.session_state.get("lab_show_all"):
@@ -136,7 +139,7 @@ with surface_tab:
                 st.info(f"**{story.title}.** " + story.story(surface, trajectories))
             for t in trajectories:
                 if t.diverged_at is not None:
-                    st.warning(t.divergence + " Try a smaller learning rate.")
+                    st.warning(divergence_advice(surface, t))
 
             contour = lab_plots.contour_figure(surface, trajectories, n_steps=shown, grid=cached_grid(surface.key),
                                                animate=animate)
@@ -146,6 +149,8 @@ with surface_tab:
             st.caption(f"Every optimizer here uses the same learning rate, {learning_rate:g}, so their paths compare "
                        f"like for like; in practice each has its own usual range ({typical}). "
                        "Momentum and Nesterov use momentum 0.9, RMSprop ρ = 0.9, Adam Keras's defaults.")
+            if stability_note(surface, kinds):
+                st.caption(stability_note(surface, kinds))
 
             numbers = st.column_config.NumberColumn(format="%.4g")
             st.dataframe(pd.DataFrame(summary_rows(surface, trajectories)), hide_index=True, width="stretch",
@@ -158,8 +163,8 @@ with surface_tab:
             st.subheader("Cost per step")
             st.plotly_chart(lab_plots.cost_figure(surface, trajectories, n_steps=shown), key="lab_cost",
                             width="stretch")
-            st.caption("J − J_min on a log axis: a straight falling line is steady (linear) convergence; a rising "
-                       "one is divergence.")
+            st.caption(r"$J - J_{\min}$ on a log axis: a straight falling line is steady (linear) convergence; a "
+                       "rising one is divergence.")
 
         with rate_column:
             st.subheader("One learning rate per parameter")
@@ -213,18 +218,25 @@ with race_tab:
     epochs = int(run_column.number_input("Epochs", 5, 500, 100, step=5, key="race_epochs"))
     target = run_column.number_input("Target train loss", 0.001, 5.0, 0.3, step=0.05, format="%.3f",
                                      key="race_target")
-    racers = st.multiselect("Optimizers in the race", list(RACERS), default=DEFAULT_RACERS, key="race_racers",
-                            format_func=lambda k: RACERS[k].label)
+    racers = st.pills("Optimizers in the race", list(RACERS), selection_mode="multi", default=DEFAULT_RACERS,
+                      key="race_racers", format_func=lambda k: RACERS[k].label, wrap=True) or []
     rates = {}
     if racers:
-        st.caption("Each optimizer starts with its usual learning rate; change any of them.")
+        adam = RACERS["adam"]
+        st.caption("Each optimizer starts at a learning rate that suits these small networks, inside its usual "
+                   f"range. Adam starts at {adam.race_lr:g}, {adam.race_lr / adam.default_lr:g} times Keras's default "
+                   f"{adam.default_lr:g}: Adam moves every weight by about lr per batch whatever its gradient, and "
+                   f"{adam.default_lr:g} is a small step for this problem (try it and watch it come last). "
+                   "Change any of them.")
         rate_columns = st.columns(len(racers))
         for column, key in zip(rate_columns, racers):
             low, high = RACERS[key].typical_lr
             rates[key] = column.number_input(f"{RACERS[key].label} lr", CAPS["learning_rate"][0],
-                                             CAPS["learning_rate"][1], RACERS[key].default_lr, step=0.001,
+                                             CAPS["learning_rate"][1], RACERS[key].race_lr, step=0.001,
                                              format="%.4g",
-                                             key=f"race_lr_{key}", help=f"usually {low:g} – {high:g}")
+                                             key=f"race_lr_{key}",
+                                             help=f"usually {low:g} – {high:g}; Keras's default is "
+                                                  f"{RACERS[key].default_lr:g}")
     if st.button("Start the race", type="primary", disabled=not racers, key="race_start"):
         base = PlaygroundConfig(dataset=dataset, n_samples=n_samples, noise=noise, hidden=NETWORKS[network],
                                 batch_size=batch_size, epochs=epochs, seed=seed)
@@ -250,10 +262,12 @@ with race_tab:
         best = winner(lanes, race_target)
         if best is None:
             st.info(f"No optimizer reached a train loss of {race_target:g} in {len(lanes[0].train_loss)} epochs. "
-                    "Train longer, raise the target or try other learning rates.")
+                    "Train longer, raise the target or try other learning rates; if none gets there, the network "
+                    "may be too small for this data (try 8-8 ReLU).")
         else:
             st.success(f"{best.label} (lr {best.learning_rate:g}) reached a train loss of {race_target:g} first, "
                        f"after {best.epochs_to(race_target)} epochs.")
         for lane in lanes:
-            if lane.status == "diverged":
-                st.warning(f"{lane.label}: {lane.message}")
+            advice = lane_advice(lane, race_target)
+            if advice:
+                (st.warning if lane.status == "diverged" else st.info)(advice)

@@ -17,9 +17,9 @@ COMPARISON_KEY = "actlab_comparison"
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, 3.0, -2.0, 1.5, 0.0, -0.5)
 
 st.title("Activation Lab")
-st.markdown("A neuron computes z = w·x + b and passes it through an **activation** g. What g looks like — "
-            "and what its **derivative** g′ looks like, since backpropagation multiplies by g′ at every "
-            "layer — decides what a network can represent and how well it learns.")
+st.markdown(r"A neuron computes $z = w \cdot x + b$ and passes it through an **activation** $g$. What $g$ looks "
+            r"like — and what its **derivative** $g'$ looks like, since backpropagation multiplies by $g'$ at "
+            "every layer — decides what a network can represent and how well it learns.")
 
 # ------------------------------------------------------------------ 1. curves
 st.header("Activations and their derivatives")
@@ -62,7 +62,8 @@ temperature = left.select_slider("Temperature T", options=[0.1, 0.25, 0.5, 1.0, 
                                  help="softmax(z / T): T < 1 sharpens, T > 1 flattens towards 1/K.")
 shift = right.number_input("Add a constant c to every logit", min_value=-1000.0, max_value=1000.0, value=100.0,
                            step=10.0,
-                           help="softmax(z + c) = softmax(z): the factor e^c cancels in the fraction.")
+                           help=r"$\mathrm{softmax}(z + c) = \mathrm{softmax}(z)$: the factor $e^c$ cancels "
+                                "in the fraction.")
 # Bounded so that z + c stays exact enough in float32 for the shift demonstration.
 logits = [column.number_input(f"z{i + 1}", min_value=-50.0, max_value=50.0, value=DEFAULT_LOGITS[i], step=0.5,
                               format="%.2f", key=f"logit_{i}")
@@ -99,7 +100,8 @@ if st.button("Train linear vs ReLU", type="primary"):
         lease = training_panel.train_with_progress(config, data, bar, f"{activation}: ", (i, len(configs)))
         trainer = lease.trainer
         runs[activation] = dict(view=probe_for(trainer).evaluate(),
-                                accuracy=trainer.history.test_metrics["accuracy"][-1],
+                                # nan when it diverged in its first epoch (no epoch to score)
+                                accuracy=(trainer.history.test_metrics["accuracy"] or [float("nan")])[-1],
                                 result=trainer.last_result)
         if activation == "linear":
             fold = lab.fold_check(trainer.model, data.x_test)
@@ -132,8 +134,9 @@ else:
     shapes = " · ".join(f"W{i + 1} ({a}×{b})" for i, (a, b) in
                         enumerate(zip((data.n_features,) + hidden_units, hidden_units + (1,))))
     st.subheader("Folding the linear network into one layer")
-    st.markdown(f"Each linear layer computes h = h·W + b. Substituting one into the next gives "
-                f"**W = {shapes}** and **b = (…(b1·W2 + b2)·W3 + …)·W_L + b_L** — a single layer "
+    st.markdown(r"Layer $l$ computes $h_l = h_{l-1} W_l + b_l$ from the layer before it ($h_0 = x$). "
+                f"Substituting each layer into the next gives **W = {shapes}** and "
+                r"$b = (\dots(b_1 W_2 + b_2) W_3 + \dots) W_L + b_L$ — a single layer "
                 f"{fold.output_activation}(x·W + b). **A stack of linear layers is one linear layer.**")
     left, middle, right = st.columns([2, 1, 2])
     left.dataframe(pd.DataFrame(fold.weights, index=data.feature_names,
@@ -168,7 +171,7 @@ sigmoid_stack, relu_stack = stacks
 ratio = relu_stack.at_init[0] / max(sigmoid_stack.at_init[0], 1e-30)
 st.markdown(f"At initialisation the first layer's gradient is **{ratio:,.0f}× smaller** with sigmoid than with "
             f"ReLU. σ′(z) ≤ 0.25, and backpropagation multiplies by it once per layer on the way back to the "
-            f"input: after {stack_depth} sigmoid layers the signal has shrunk by up to 0.25^{stack_depth} ≈ "
+            f"input: after {stack_depth} sigmoid layers the signal has shrunk by up to $0.25^{{{stack_depth}}}$ ≈ "
             f"{0.25 ** stack_depth:.0e}, so the layers near the input hardly learn (sigmoid loss "
             f"{sigmoid_stack.loss_at_init:.3f} → {sigmoid_stack.loss_after:.3f} in {steps} steps). ReLU's slope is "
             f"exactly 1 where it is active, so its gradients keep their size through the stack (loss "

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from nnplay import plots
+from nnplay.config import DATASET_LABELS
 from nnplay.datasets import DataError, load_dataset
 from nnplay.drawing import to_mnist
 from nnplay.grid import probe_for
@@ -17,9 +18,10 @@ from nnplay.predictions import (
     Predictions, course_mnist_config, gallery_order, in_cell, logits_of, nearest_point, per_class_accuracy,
     sigmoid_and_softmax, threshold_report, threshold_sweep, top_k, toy_multilabel_config,
 )
-from nnplay.stability import compare, round_off_example
+from nnplay.stability import compare, loss_text, round_off_example, why_naive_failed
 from nnplay.training import Trainer
 from nnplay.ui import training_panel
+from nnplay.ui.text import md_literal, plotly_literal
 
 PLAYGROUND = "The model trained on the Playground"
 IN_PLACE = {
@@ -44,7 +46,8 @@ def choose_model() -> Trainer | None:
     choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
                       key="inspector_source")
     if choice == PLAYGROUND:
-        st.caption(f"The Playground's model: {playground.config.task}, {playground.config.dataset}, "
+        dataset = DATASET_LABELS.get(playground.config.dataset, playground.config.dataset)
+        st.caption(f"The Playground's model: {playground.config.task}, {md_literal(dataset)}, "
                    f"{playground.epoch} epochs.")
         return playground
     trained = st.session_state.setdefault("inspector_trainers", {})
@@ -81,10 +84,26 @@ def _train_with_progress(config):
 
 
 def output_names(predictions: Predictions, class_names) -> list[str]:
+    """The name of each output, as the data says it (a CSV's labels are whatever its author typed:
+    put them through md_literal for markdown and plotly_literal for a figure)."""
     k = predictions.outputs.shape[1]
     if len(class_names) == k:
-        return list(class_names)
+        return [str(name) for name in class_names]
     return ["class 1"] if k == 1 else [f"output {i}" for i in range(k)]
+
+
+def figure_names(names, max_length: int | None = 20) -> list[str]:
+    """Names for a plotly figure's axes and legends: shown literally, never as HTML or LaTeX;
+    long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
+    categories must be; the full names are in the page's text)."""
+    shown = []
+    for k, name in enumerate(str(n) for n in names):
+        if max_length and len(name) > max_length:
+            name = name[: max_length - 1] + "…"
+        while name in shown:
+            name = f"{name} ({k + 1})"
+        shown.append(name)
+    return [plotly_literal(name) for name in shown]
 
 
 # ------------------------------------------------------------------ picking one example
@@ -145,12 +164,22 @@ def _plane_view(trainer: Trainer):
     return cache[key]
 
 
-def show_example(data, index: int, where=st) -> None:
+def show_example(data, index: int, where=st, detailed: bool = False) -> None:
+    """The example's input: its image, its point on the plane, or (detailed, for a CSV row) its
+    feature values as the file had them, in a table whose headers are the file's column names."""
     if data.image_shape is not None:
         where.image(data.x_test[index].reshape(data.image_shape), width=112, clamp=True)
     elif data.points_test is not None:
         x1, x2 = data.points_test[index]
         where.write(f"point ({x1:.2f}, {x2:.2f})")
+    elif detailed:
+        row = np.asarray(data.x_test[index], np.float64)
+        if data.feature_means is not None and data.feature_stds is not None:
+            row = row * data.feature_stds + data.feature_means  # undo the standardisation
+        where.dataframe(pd.DataFrame({"feature": [str(n) for n in data.feature_names], "value": row}),
+                        hide_index=True, width="stretch",
+                        column_config={"feature": st.column_config.TextColumn(width="small"),
+                                       "value": st.column_config.NumberColumn(format="%.4g")})
 
 
 # ------------------------------------------------------------------ one example
@@ -159,23 +188,24 @@ def one_example(trainer: Trainer, predictions: Predictions, index: int) -> None:
     names = output_names(predictions, data.class_names)
     left, middle, right = st.columns([1, 2, 2])
     with left:
-        show_example(data, index)
+        show_example(data, index, detailed=True)
         if predictions.uses_softmax:
             truth, guess = int(predictions.true[index]), int(predictions.predicted[index])
-            st.markdown(f"True: **{names[truth]}**  \nPredicted: **{names[guess]}** "
+            st.markdown(f"True: **{md_literal(names[truth])}**  \nPredicted: **{md_literal(names[guess])}** "
                         + (":green[✓]" if truth == guess else ":red[✗]"))
-            st.markdown(f"Loss −log a_y = **{predictions.loss[index]:.4f}**")
+            st.markdown(rf"Loss $-\log a_y$ = **{predictions.loss[index]:.4f}**" + "  \n"
+                        "($y$ is the true class, $a_y$ its softmax probability)")
         else:
             truth = np.atleast_1d(predictions.true[index])
-            st.markdown("True: **" + (", ".join(n for n, t in zip(names, truth) if t) or "none") + "**")
+            st.markdown("True: **" + (", ".join(md_literal(n) for n, t in zip(names, truth) if t) or "none") + "**")
             st.markdown(f"Loss (binary cross-entropy, mean over outputs) = **{predictions.loss[index]:.4f}**")
     highlight = int(predictions.true[index]) if predictions.uses_softmax else None
     middle.plotly_chart(plots.class_bars_figure(
-        logits_of(config, predictions.outputs[index: index + 1])[0], names, highlight,
+        logits_of(config, predictions.outputs[index: index + 1])[0], figure_names(names), highlight,
         "Logits z (before the output activation)"), key="logits")
     probabilities = predictions.probabilities[index]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    right.plotly_chart(plots.class_bars_figure(probabilities, names, highlight,
+    right.plotly_chart(plots.class_bars_figure(probabilities, figure_names(names), highlight,
                                                f"{kind} probabilities — sum = {probabilities.sum():.4f}",
                                                (0, 1.15)), key="probabilities")
 
@@ -194,19 +224,22 @@ def gallery(trainer: Trainer, predictions: Predictions) -> None:
     for slot, i in enumerate(order):
         with columns[slot % 8]:
             show_example(data, int(i))
-            colour = "green" if predictions.correct[i] else "red"
-            # Softmax: the true class heads the card; sigmoids: whether every label was right.
-            heading = (names[int(predictions.true[i])] if predictions.uses_softmax
+            mark = ":green[**✓**]" if predictions.correct[i] else ":red[**✗**]"
+            # Softmax: the true class heads the card; sigmoids: whether every label was right. A class
+            # name never goes inside the colour directive (a "]" in it would end the directive).
+            heading = (md_literal(names[int(predictions.true[i])]) if predictions.uses_softmax
                        else "right" if predictions.correct[i] else "wrong")
-            lines = [f"{names[c]} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
-            st.markdown(f":{colour}[**{heading}**]  \n" + "  \n".join(lines))
+            lines = [f"{md_literal(names[c])} {p:.0%}" for c, p in top_k(predictions.probabilities[i])]
+            st.markdown(f"{mark} **{heading}**  \n" + "  \n".join(lines))
 
 
 # ------------------------------------------------------------------ confusion matrix
 def confusion(trainer: Trainer, predictions: Predictions) -> None:
     config, data = trainer.config, trainer.data
     names = list(data.class_names)
-    evaluation = evaluate(config, predictions.probabilities, data.y_test, names)
+    # Short names on the matrix's axes: long ones would squeeze its cells to nothing (the full
+    # names are in the table beside it and in the choosers below).
+    evaluation = evaluate(config, predictions.probabilities, data.y_test, figure_names(names, max_length=16))
     for key, default in (("inspector_true", 0), ("inspector_predicted", min(1, len(names) - 1))):
         if st.session_state.get(key, len(names)) >= len(names):  # unset, or left by a model with more classes
             st.session_state[key] = default
@@ -221,7 +254,8 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(plots.confusion_figure(evaluation, clickable=True), key="confusion",
                       on_select=pick_clicked_cell, selection_mode="points")
-    right.dataframe(pd.DataFrame({"class": names, "accuracy": per_class_accuracy(predictions, len(names))}),
+    right.dataframe(pd.DataFrame({"class": [str(n) for n in names],
+                                  "accuracy": per_class_accuracy(predictions, len(names))}),
                     hide_index=True)
     st.caption("Click a cell, or choose it here, to see its examples.")
     cell = st.columns(2)
@@ -230,7 +264,8 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
     predicted_class = cell[1].selectbox("Predicted class", range(len(names)), format_func=lambda c: names[c],
                                         key="inspector_predicted")
     members = in_cell(predictions, true_class, predicted_class)
-    st.caption(f"{len(members)} test examples are {names[true_class]} predicted as {names[predicted_class]}.")
+    st.caption(f"{len(members)} test examples are {md_literal(names[true_class])} predicted as "
+               f"{md_literal(names[predicted_class])}.")
     cell_columns = st.columns(8)
     for slot, i in enumerate(members[:16]):
         show_example(data, int(i), cell_columns[slot % 8])
@@ -259,11 +294,11 @@ def draw_a_digit(trainer: Trainer, predictions: Predictions) -> None:
     outputs = trainer.raw_outputs(image.reshape(1, -1).astype(np.float32))
     probabilities = np.asarray(to_probabilities(trainer.config, outputs))[0]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    answer.plotly_chart(plots.class_bars_figure(probabilities, names, int(np.argmax(probabilities)),
+    answer.plotly_chart(plots.class_bars_figure(probabilities, figure_names(names), int(np.argmax(probabilities)),
                                                 f"{kind} probabilities — sum = {probabilities.sum():.4f}",
                                                 (0, 1.15)), key="digit_probabilities")
     if predictions.uses_softmax:
-        answer.markdown(f"The network says **{names[int(np.argmax(probabilities))]}** "
+        answer.markdown(f"The network says **{md_literal(names[int(np.argmax(probabilities))])}** "
                         f"({probabilities.max():.0%}).")
 
 
@@ -287,10 +322,10 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
     else:
         sigmoid, softmax = sigmoid_and_softmax(z)
         left, right = st.columns(2)
-        left.plotly_chart(plots.class_bars_figure(sigmoid, names, None,
+        left.plotly_chart(plots.class_bars_figure(sigmoid, figure_names(names), None,
                                                   f"{len(names)} sigmoids — sum = {sigmoid.sum():.3f}", (0, 1.15)),
                           key="multilabel_sigmoid")
-        right.plotly_chart(plots.class_bars_figure(softmax, names, None,
+        right.plotly_chart(plots.class_bars_figure(softmax, figure_names(names), None,
                                                    f"softmax of the same logits — sum = {softmax.sum():.3f}",
                                                    (0, 1.15)), key="multilabel_softmax")
         st.caption("Each sigmoid answers its own yes/no question, so several labels can be near 1 at once and "
@@ -301,7 +336,7 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
                                  key="inspector_threshold")
     probabilities = predictions.probabilities.reshape(len(predictions.probabilities), -1)
     decided = [n for n, p in zip(names, probabilities[index]) if p > threshold]
-    st.markdown(f"This example at {threshold:.2f}: **{', '.join(decided) or 'no label'}**.")
+    st.markdown(f"This example at {threshold:.2f}: **{', '.join(md_literal(n) for n in decided) or 'no label'}**.")
     report = threshold_report(probabilities, data.y_test, threshold, names)
     scores = st.columns(5)
     for column, (label, value) in zip(scores, (("exact match", report.exact_match),
@@ -320,17 +355,21 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
 
 # ------------------------------------------------------------------ numerical stability
 def stability(trainer: Trainer, predictions: Predictions, index: int) -> None:
+    st.caption(r"The loss of the example above, computed two ways in float32. Scaling its logits keeps their order "
+               r"(and the predicted class) but makes the network more confident, as training long on easy data "
+               r"does; at ×1 the two ways agree, and somewhere past $z \approx 88$ the naive one breaks.")
     scale = st.select_slider("Scale the logits ×", [1, 3, 10, 30, 100, 300, 1000], value=1)
     logits = logits_of(trainer.config, predictions.outputs[index: index + 1])[0]
     result = compare(logits, int(predictions.true[index]), scale)
     st.dataframe(pd.DataFrame({
         "way": ["naive: exp, divide, then log (float32)", "stable: log-softmax (from_logits=True)"],
-        "loss −log a_y": [result.naive_loss, result.stable_loss],
+        # Text, so inf and NaN show as what came out (a float column showed NaN as "None").
+        "loss = −log(a of the true class)": [loss_text(result.naive_loss), loss_text(result.stable_loss)],
         "largest logit": [float(result.logits.max())] * 2,
     }), hide_index=True)
     if not np.isfinite(result.naive_loss):
-        st.error("The naive way broke: e^z overflowed float32 (past z ≈ 88) and gave inf/NaN. "
-                 "The stable way subtracts the largest logit first, so no exponential exceeds 1.")
+        st.error(why_naive_failed(result, int(predictions.true[index]))
+                 + " The stable way subtracts the largest logit first, so no exponential exceeds 1.")
     numbers = round_off_example()
     st.markdown("**Round-off, the course's example:** 2/10000 computed directly vs as "
                 "(1 + 1/10000) − (1 − 1/10000).")

@@ -65,7 +65,8 @@ def test_trains_the_course_model_and_shows_probabilities(real_mnist):
     # Scaling the logits by 1000 breaks the naive computation, never the stable one.
     next(s for s in at.select_slider if s.label.startswith("Scale the logits")).set_value(1000).run()
     assert not at.exception
-    assert any("overflowed" in e.value for e in at.error)
+    assert any(e.value.startswith("The naive way broke and gave **") and "overflows float32" in e.value
+               for e in at.error)
 
 
 def test_multilabel_model_sigmoids_threshold_and_picking_a_point():
@@ -123,3 +124,148 @@ def test_inspects_the_playground_binary_model():
     at.selectbox(key="inspector_true").set_value(1).run()
     at.selectbox(key="inspector_predicted").set_value(1).run()
     assert any(c.value.endswith("are 1 predicted as 1.") for c in at.caption)
+
+
+# ------------------------------------------------------------------ issue 10: what the page says
+def _toy_trainer(task: str, **changes):
+    from dataclasses import replace
+
+    from nnplay.config import HiddenLayer, default_config
+    from nnplay.datasets import load_dataset
+    from nnplay.training import Trainer
+
+    config = replace(default_config(task), hidden=(HiddenLayer(8, "relu"),), optimizer="adam", learning_rate=0.03,
+                     epochs=15, n_samples=200, **changes)
+    trainer = Trainer(config, load_dataset(config))
+    trainer.run_to_end()
+    return trainer
+
+
+def _inspect(trainer) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["trainer"] = trainer  # what the Playground page leaves in the session
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_intro_formula_is_maths_and_a_broken_loss_says_inf_or_nan_never_none():
+    at = _inspect(_toy_trainer("multiclass"))
+    intro = at.markdown[0].value
+    assert r"$a_j = e^{z_j} / \sum_k e^{z_k}$" in intro and "Σ" not in intro
+    assert any(r"Loss $-\log a_y$ = **" in m.value for m in at.markdown)
+
+    scale = next(s for s in at.select_slider if s.label.startswith("Scale the logits"))
+    scale.set_value(1000).run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "way" in d.value.columns)
+    naive, stable = table["loss = −log(a of the true class)"]
+    assert naive in ("inf", "NaN"), naive  # the value that really came out, as text
+    assert float(stable) >= 0
+    error = next(e.value for e in at.error if e.value.startswith("The naive way broke"))
+    assert f"gave **{naive}**" in error
+    assert "None" not in " ".join(str(v) for v in table.to_numpy().ravel())
+
+
+HOSTILE_NAMES = ["[x](https://evil.example)", "www.evil.example", '<a href="https://evil.example">a</a>',
+                 "![p](https://evil.example/p.png)", r"$\alpha$", ":red[boom] https://evil.example/x"]
+
+
+def hostile_csv(task: str) -> bytes:
+    """120 rows in 6 clusters. Multiclass: the label column holds the hostile names; multi-label:
+    hostile names head the target columns. The feature columns have hostile names too."""
+    import csv
+    import io
+
+    rng = np.random.default_rng(0)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    features = ["[f](https://evil.example)", "www.evil.example/f"]
+    targets = ["label"] if task == "multiclass" else HOSTILE_NAMES[:3]
+    writer.writerow(features + targets)
+    for i in range(120):
+        k = i % len(HOSTILE_NAMES)
+        x = 3 * np.array([np.cos(k), np.sin(k)]) + rng.normal(0, 0.3, 2)
+        labels = [HOSTILE_NAMES[k]] if task == "multiclass" else [int(k % 2 == 0), int(k % 3 == 0), int(k < 3)]
+        writer.writerow([f"{x[0]:.3f}", f"{x[1]:.3f}"] + labels)
+    return out.getvalue().encode()
+
+
+def hostile_trainer(task: str):
+    from dataclasses import replace
+
+    from nnplay.config import HiddenLayer, default_config
+    from nnplay.datasets import parse_csv
+    from nnplay.training import Trainer
+
+    targets = ("label",) if task == "multiclass" else tuple(HOSTILE_NAMES[:3])
+    config = replace(default_config(task), dataset="csv", csv_targets=targets, features=("x1", "x2"),
+                     hidden=(HiddenLayer(8, "relu"),), optimizer="adam", learning_rate=0.03, epochs=20)
+    data = parse_csv(hostile_csv(task), task, targets, train_fraction=config.train_fraction, seed=config.data_seed)
+    trainer = Trainer(config, data)
+    trainer.run_to_end()
+    return trainer
+
+
+def markdown_texts(at) -> list[str]:
+    """Every element Streamlit renders as markdown, with its source text."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader")
+    return [element.value for kind in kinds for element in getattr(at, kind)]
+
+
+def assert_names_only_literal(at, names) -> None:
+    """A hostile name may reach markdown only as md_literal's code span, and a figure only escaped."""
+    from nnplay.ui.text import md_literal
+
+    for text in markdown_texts(at):
+        for name in sorted(names, key=len, reverse=True):
+            text = text.replace(md_literal(name), "")
+        assert "evil" not in text and r"\alpha" not in text and ":red[boom]" not in text, text
+    for element in at.get("plotly_chart"):
+        for text in strings_in(json.loads(element.proto.spec)):
+            if "evil" in text or "alpha" in text:  # a hostile name: its tags and $ as entities
+                assert "<a" not in text and "$" not in text, text
+
+
+def strings_in(value):
+    """Every string in a figure's JSON (axis categories, trace names, titles, hover texts)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def test_hostile_csv_class_names_are_shown_as_text_never_as_markdown_html_or_links():
+    """Issue 10: a CSV class label `[x](https://evil.example)` became a link on the Inspector."""
+    trainer = hostile_trainer("multiclass")
+    assert sorted(trainer.data.class_names) == sorted(HOSTILE_NAMES)
+    at = _inspect(trainer)
+    assert_names_only_literal(at, HOSTILE_NAMES)
+    # The names really are on the page, as code spans: the true and predicted class, the gallery, the cell.
+    shown = " ".join(markdown_texts(at))
+    assert "` [x](https://evil.example) `" in shown or "` www.evil.example `" in shown
+    # The one example's CSV row is a table whose headers are the file's column names (plain text).
+    row = at.dataframe[0].value
+    assert list(row["feature"]) == ["[f](https://evil.example)", "www.evil.example/f"]
+    # Choosing a confusion cell names both classes, literally.
+    at.selectbox(key="inspector_true").set_value(2).run()
+    at.selectbox(key="inspector_predicted").set_value(3).run()
+    assert not at.exception, at.exception
+    assert_names_only_literal(at, HOSTILE_NAMES)
+    at.toggle[0].set_value(True).run()  # mistakes only
+    assert_names_only_literal(at, HOSTILE_NAMES)
+
+
+def test_hostile_csv_label_columns_of_a_multilabel_model_are_shown_as_text():
+    trainer = hostile_trainer("multilabel")
+    at = _inspect(trainer)
+    assert_names_only_literal(at, HOSTILE_NAMES[:3])
+    at.select_slider(key="inspector_threshold").set_value(0.05).run()  # says yes to every label
+    assert not at.exception, at.exception
+    decided = next(m.value for m in at.markdown if m.value.startswith("This example at 0.05"))
+    assert "` [x](https://evil.example) `" in decided
+    assert_names_only_literal(at, HOSTILE_NAMES[:3])

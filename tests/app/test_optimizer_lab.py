@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from nnplay.trajectories import OPTIMIZER_KINDS
+
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Optimizer_Lab.py")
 
 
@@ -41,21 +43,36 @@ def lab():
 
 def test_default_view_runs_all_six_optimizers_on_the_bowl(lab):
     assert lab.selectbox(key="lab_surface").value == "bowl"
+    assert lab.pills(key="lab_kinds").value == list(OPTIMIZER_KINDS)
     drawn = paths(lab)
-    assert len(drawn) == 6
-    assert {name.replace(" (diverged)", "") for name in drawn} == {
-        "Gradient descent", "Momentum", "Nesterov", "RMSprop", "Adagrad", "Adam"}
+    assert set(drawn) == {"Gradient descent", "Momentum", "Nesterov", "RMSprop", "Adagrad", "Adam"}
     assert len(drawn["Gradient descent"]) == 101  # start + 100 steps
     # The cost chart and the per-parameter rates chart are there too.
     assert len(lab.get("plotly_chart")) == 3
     assert any("same learning rate" in c.value for c in lab.caption)
 
 
+def test_the_page_opens_on_no_divergence_and_explains_one_when_it_comes(lab):
+    """Issue 10: the lab opened on "Nesterov diverged at step 5", a failure with no explanation."""
+    assert not any("diverged" in element.value for element in [*lab.warning, *lab.error, *lab.info])
+    assert set(lab.dataframe[0].value["diverged at step"]) == {"—"}
+    assert lab.select_slider(key="lab_lr").value == 0.6
+    # The speed limits are said before anything diverges...
+    assert any("Speed limits on this bowl" in c.value and "Nesterov lr < 0.68" in c.value for c in lab.caption)
+    # ...and past Nesterov's, the warning says why in plain words and what to try.
+    lab.select_slider(key="lab_lr").set_value(0.9).run()
+    assert not lab.exception, lab.exception
+    warnings = [w.value for w in lab.warning]
+    assert len(warnings) == 1 and warnings[0].startswith("Nesterov diverged at step")
+    assert "overshot the bottom of the steep direction w₂" in warnings[0]
+    assert "Try a learning rate below 0.68" in warnings[0]
+
+
 def test_learning_rate_too_large_preset(lab):
     button(lab, "Learning rate too large").click().run()
     assert not lab.exception, lab.exception
     assert lab.select_slider(key="lab_lr").value == 1.05
-    assert set(lab.multiselect(key="lab_kinds").value) == {"gd", "momentum", "adam"}
+    assert set(lab.pills(key="lab_kinds").value) == {"gd", "momentum", "adam"}
     story = " ".join(i.value for i in lab.info)
     assert "diverged at step" in story and "Adam calms down" in story
     assert any(w.value.startswith("Gradient descent diverged at step") for w in lab.warning)
@@ -91,13 +108,13 @@ def test_per_parameter_rates_explain_adams_first_step(lab):
     assert lab.selectbox(key="lab_rate_kind").value == "adam"
     assert any("first step is ≈ lr · sign(g)" in c.value for c in lab.caption)
     figure = chart(lab, 2)
-    assert [trace["name"] for trace in figure["data"]] == ["w₁", "w₂", "learning rate 0.9"]
+    assert [trace["name"] for trace in figure["data"]] == ["w₁", "w₂", "learning rate 0.6"]
     lab.radio(key="lab_rate_quantity").set_value("size").run()
     assert not lab.exception
 
 
 def test_no_optimizer_chosen_is_a_warning_not_a_traceback(lab):
-    lab.multiselect(key="lab_kinds").set_value([]).run()
+    lab.pills(key="lab_kinds").set_value([]).run()
     assert not lab.exception
     assert any("at least one optimizer" in w.value for w in lab.warning)
     assert any(b.label == "Start the race" for b in lab.button)  # the other tab still renders
@@ -106,7 +123,7 @@ def test_no_optimizer_chosen_is_a_warning_not_a_traceback(lab):
 def test_race_trains_each_optimizer_and_tables_the_result(lab):
     lab.number_input(key="race_points").set_value(100)
     lab.number_input(key="race_epochs").set_value(5)
-    lab.multiselect(key="race_racers").set_value(["sgd", "adam"])
+    lab.pills(key="race_racers").set_value(["sgd", "adam"])
     lab.run()
     lab.number_input(key="race_lr_adam").set_value(0.01)
     lab.number_input(key="race_target").set_value(5.0)  # every lane reaches it in epoch 1
@@ -123,3 +140,29 @@ def test_race_trains_each_optimizer_and_tables_the_result(lab):
     race_figure = chart(lab, 3)
     assert [t["name"] for t in race_figure["data"] if t.get("mode") == "lines"][:2] == [
         "SGD (lr 0.03)", "Adam (lr 0.01)"]
+
+
+def test_the_opening_race_is_fair_and_a_slow_lane_says_why(lab):
+    """Issue 10: the opening race showed Adam (lr 0.001) last, "not reached", with no word on why."""
+    assert lab.pills(key="race_racers").value == ["sgd", "momentum", "adam"]
+    assert lab.number_input(key="race_lr_adam").value == 0.01
+    assert any("Adam starts at 0.01, 10 times Keras's default 0.001" in c.value for c in lab.caption)
+    button(lab, "Start the race").click().run()
+    assert not lab.exception, lab.exception
+    table = lab.dataframe[-1].value
+    assert "not reached" not in set(table["epochs to loss ≤ 0.3"]), table
+    assert not lab.info and not lab.warning  # nothing to explain
+
+    # At Keras's default rate Adam does not get there in 20 epochs, and the page says why.
+    lab.number_input(key="race_epochs").set_value(20)
+    lab.number_input(key="race_lr_adam").set_value(0.001)
+    button(lab, "Start the race").click().run()
+    assert not lab.exception, lab.exception
+    table = lab.dataframe[-1].value
+    slow = [label for label, epochs in zip(table["optimizer"], table["epochs to loss ≤ 0.3"])
+            if epochs == "not reached"]
+    assert "Adam" in slow
+    for label in slow:  # every lane that did not get there is explained
+        assert any(i.value.startswith(f"{label} (lr ") for i in lab.info), (label, [i.value for i in lab.info])
+    adam = next(i.value for i in lab.info if i.value.startswith("Adam (lr 0.001)"))
+    assert "about the learning rate for every weight" in adam and "Try lr 0.01" in adam

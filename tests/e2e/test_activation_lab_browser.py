@@ -39,6 +39,15 @@ def test_activation_lab_trains_linear_vs_relu_and_folds(page, streamlit_server, 
     value = metric.locator("[data-testid=stMetricValue]").inner_text().strip()
     assert float(value) < 1e-5, value
     wait_for_text(page, "A stack of linear layers is one linear layer")
+    # Formulas are typeset (KaTeX), never shown as raw TeX such as 0.25^{6}, h_{l-1} or $...$.
+    fold = page.locator("[data-testid=stMarkdownContainer]").filter(has_text="Substituting each layer")
+    assert fold.locator(".katex").count() >= 3
+    raw = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stMain] [data-testid=stMarkdownContainer]')]
+        .map(el => { const copy = el.cloneNode(true); copy.querySelectorAll('.katex, code').forEach(k => k.remove());
+                     return copy.textContent; })
+        .filter(t => /[$^]|_\\{|\\\\[a-z]/.test(t))""")
+    assert raw == [], raw
     metric.scroll_into_view_if_needed()
     screenshot(page, "activation-lab-linear-vs-relu")
     server_log.assert_no_traceback()

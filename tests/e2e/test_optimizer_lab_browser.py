@@ -43,3 +43,44 @@ def test_too_large_preset_draws_the_paths(page, streamlit_server, server_log):
     page.wait_for_function(f"() => ({lengths})().every((n, i) => n === {full}[i])", timeout=30_000)
     assert_no_exception(page)
     server_log.assert_no_traceback()
+
+
+def _chosen_pills_fit(page, label: str, expected: list[str]) -> None:
+    """Every option of the pills group `label` is on screen inside the group (none scrolled out of
+    sight or clipped), and exactly `expected` are selected."""
+    group = page.get_by_role("toolbar", name=label, exact=True)
+    group.scroll_into_view_if_needed()
+    box = group.bounding_box()
+    buttons = group.get_by_role("button")
+    selected = []
+    for i in range(buttons.count()):
+        button = buttons.nth(i)
+        assert button.is_visible()
+        own = button.bounding_box()
+        name = button.inner_text().strip()
+        assert box["x"] - 1 <= own["x"] and own["x"] + own["width"] <= box["x"] + box["width"] + 1, (name, own, box)
+        if button.get_attribute("aria-pressed") == "true":
+            selected.append(name)
+    assert selected == expected
+
+
+@pytest.mark.parametrize("width, height", [(1400, 1000), (390, 844)])
+def test_every_chosen_optimizer_is_visible_on_a_desktop_and_a_phone(page, streamlit_server, server_log, width,
+                                                                    height):
+    """Issue 10: at 1,400 px the optimizer picker (a multiselect in a narrow column) hid its chips."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_app(page, streamlit_server, "Optimizer_Lab")
+    _chosen_pills_fit(page, "Optimizers",
+                      ["Gradient descent", "Momentum", "Nesterov", "RMSprop", "Adagrad", "Adam"])
+    # The opening view has nothing diverged to explain away.
+    assert page.locator("[data-testid^=stAlert]").filter(has_text="diverged").count() == 0
+    screenshot(page, f"optimizer-lab-picker-{width}")
+    with expect_rerun(page):
+        page.get_by_role("button", name="Nesterov", exact=True).click()  # one click takes one off
+    _chosen_pills_fit(page, "Optimizers", ["Gradient descent", "Momentum", "RMSprop", "Adagrad", "Adam"])
+
+    page.get_by_role("tab", name="Race on a real network").click()
+    _chosen_pills_fit(page, "Optimizers in the race", ["SGD", "Momentum", "Adam"])
+    screenshot(page, f"optimizer-lab-race-picker-{width}")
+    assert_no_exception(page)
+    server_log.assert_no_traceback()

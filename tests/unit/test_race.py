@@ -1,6 +1,6 @@
 """The optimizer race: lanes that differ only in the optimizer, on the same weights and batches."""
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
@@ -8,7 +8,9 @@ import pytest
 from nnplay.config import ConfigError, HiddenLayer, PlaygroundConfig
 from nnplay.datasets import load_dataset
 from nnplay.model import build_model
-from nnplay.race import OPTIMIZER_FIELDS, RACERS, Race, epochs_to_reach, lane_config, summary_rows, winner
+from nnplay.race import (
+    OPTIMIZER_FIELDS, RACERS, Lane, Race, epochs_to_reach, lane_advice, lane_config, summary_rows, winner,
+)
 
 BASE = PlaygroundConfig(dataset="circle", n_samples=120, noise=0.1, batch_size=10, epochs=4, seed=7,
                         hidden=(HiddenLayer(4, "tanh"),))
@@ -27,7 +29,9 @@ def test_a_lane_changes_only_the_optimizer_fields(key):
     config = lane_config(BASE, key)
     changed = {f.name for f in fields(PlaygroundConfig) if getattr(config, f.name) != getattr(BASE, f.name)}
     assert changed <= set(OPTIMIZER_FIELDS)
-    assert config.optimizer == RACERS[key].optimizer and config.learning_rate == RACERS[key].default_lr
+    assert config.optimizer == RACERS[key].optimizer and config.learning_rate == RACERS[key].race_lr
+    low, high = RACERS[key].typical_lr
+    assert low <= RACERS[key].race_lr <= high  # a usual rate for the optimizer, not a trick
 
 
 def test_momentum_and_nesterov_lanes_are_sgd_with_momentum():
@@ -135,3 +139,39 @@ def test_a_repeated_race_reuses_the_pooled_lanes_and_runs_the_same():
     assert POOL.built == built
     assert POOL.reused == reused + 2
     assert second == first
+
+
+# The page's opening race (pages/3_Optimizer_Lab.py: its widgets' defaults).
+OPENING = PlaygroundConfig(dataset="circle", n_samples=300, noise=0.1, batch_size=10, epochs=100, seed=0,
+                           hidden=(HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh")))
+
+
+def test_at_their_race_rates_every_optimizer_reaches_the_opening_target():
+    """Issue 10: Adam at Keras's default 0.001 came last, "not reached", with no word on why."""
+    lanes = Race(OPENING, [(key, None) for key in RACERS], load_dataset(OPENING)).run_to_end()
+    assert {lane.label: lane.epochs_to(0.3) is not None for lane in lanes} == {lane.label: True for lane in lanes}
+    assert all(lane_advice(lane, 0.3) is None for lane in lanes)
+
+
+def test_a_slow_lane_says_why_and_what_to_try():
+    data = load_dataset(OPENING)
+    short = replace(OPENING, epochs=10)
+    adam, sgd, adagrad = Race(short, [("adam", 0.001), ("sgd", 0.01), ("adagrad", 0.01)], data).run_to_end()
+    assert adam.batches_per_epoch == 15  # 150 training points in batches of 10
+    words = lane_advice(adam, 0.3)
+    assert words.startswith("Adam (lr 0.001) did not reach a train loss of 0.3 in 10 epochs")
+    assert "about the learning rate for every weight" in words and "at most about 0.15 over the 150 batches" in words
+    assert "Try lr 0.01" in words
+    assert "lr × the gradient" in lane_advice(sgd, 0.3) and "Momentum 0.9" in lane_advice(sgd, 0.3)
+    assert "Try lr 0.03" in lane_advice(sgd, 0.3)
+    assert "only ever shrink" in lane_advice(adagrad, 0.3) and "Try lr 0.1" in lane_advice(adagrad, 0.3)
+    top = Lane("adam", "Adam", lane_config(short, "adam", 0.01), train_loss=[0.9, 0.8])
+    assert "already at the top of its usual range" in lane_advice(top, 0.3)
+    assert lane_advice(top, 0.85) is None  # reached
+
+
+def test_a_diverged_lane_says_so_and_suggests_a_smaller_rate():
+    lane = Lane("sgd", "SGD", lane_config(OPENING, "sgd", 5.0), train_loss=[0.7], status="diverged",
+                message="The loss became NaN or infinite at epoch 2.")
+    words = lane_advice(lane, 0.3)
+    assert words.startswith("SGD (lr 5) diverged: The loss became NaN") and "such as 0.5" in words

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from nnplay.drawing import centre_of_mass, to_mnist
-from nnplay.stability import compare, naive_softmax, round_off_example, stable_log_softmax
+from nnplay.stability import (
+    compare, loss_text, naive_softmax, round_off_example, stable_log_softmax, why_naive_failed,
+)
 
 LOGITS = np.array([2.0, 1.0, 0.1], np.float32)
 
@@ -54,3 +56,20 @@ def test_a_stroke_lands_centred_in_28_by_28():
 
 def test_an_empty_canvas_gives_none():
     assert to_mnist(np.zeros((100, 100, 4), np.uint8)) is None
+
+
+def test_a_broken_loss_is_shown_as_the_value_that_came_out():
+    """Issue 10: the naive loss showed as "None" while the text spoke of inf/NaN."""
+    assert [loss_text(v) for v in (float("nan"), float("inf"), -float("inf"), 0.25, 1900.0, -0.0)] == [
+        "NaN", "inf", "-inf", "0.25", "1900", "0"]
+    nan = compare(LOGITS, true_class=0, scale=1000)  # the true class's own e^z overflows: inf / inf
+    assert loss_text(nan.naive_loss) == "NaN" and "inf ÷ inf is NaN" in why_naive_failed(nan, 0)
+    inf = compare(np.array([2.0, 1.0, 0.05], np.float32), true_class=2, scale=1000)  # e^50 / inf = 0
+    assert loss_text(inf.naive_loss) == "inf" and r"$-\log 0$ = inf" in why_naive_failed(inf, 2)
+    # Two logits just under the overflow point: each e^z is finite, their sum is not.
+    close = compare(np.array([88.5, 88.5, 0.0], np.float32), true_class=2, scale=1)
+    assert loss_text(close.naive_loss) == "inf" and "the sum" in why_naive_failed(close, 2)
+    # No overflow at all: the true class's e^z underflows to 0.
+    under = compare(np.array([10.0, -200.0], np.float32), true_class=1, scale=1)
+    assert loss_text(under.naive_loss) == "inf" and "underflowed to 0" in why_naive_failed(under, 1)
+    assert why_naive_failed(compare(LOGITS, 0, 1), 0) == ""

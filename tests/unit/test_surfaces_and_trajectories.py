@@ -8,8 +8,8 @@ import tensorflow as tf
 from nnplay import lab_plots
 from nnplay.surfaces import SURFACES, get_surface
 from nnplay.trajectories import (
-    FAR_OUTSIDE, OPTIMIZER_KINDS, PRESETS, _first_bad_position, keras_code, progress, run_all, run_optimizer,
-    summary_rows,
+    FAR_OUTSIDE, OPTIMIZER_KINDS, PRESETS, _first_bad_position, divergence_advice, keras_code, progress, run_all,
+    run_optimizer, stability_limit, stability_note, summary_rows,
 )
 
 BOWL = SURFACES["bowl"]
@@ -216,3 +216,46 @@ def test_cost_and_step_size_figures():
     assert [trace.name for trace in rates.data] == ["w₁", "w₂", "learning rate 0.05"]
     sizes = lab_plots.step_size_figure(runs[1], "size", n_steps=5)
     assert len(sizes.data[0].x) == 5
+
+
+# ------------------------------------------------------------------ first sight and why a run diverged
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_no_optimizer_diverges_at_a_surfaces_opening_settings(key):
+    """Issue 10: the lab opened on "Nesterov diverged at step 5", a failure with no word on why."""
+    surface = SURFACES[key]
+    runs = run_all(surface, list(OPTIMIZER_KINDS), surface.default_start, surface.default_lr,
+                   surface.default_steps)
+    assert [t.label for t in runs if t.diverged_at is not None] == []
+
+
+def test_the_bowl_still_zig_zags_at_its_opening_rate():
+    gd = run_optimizer(BOWL, "gd", BOWL.default_start, BOWL.default_lr, BOWL.default_steps)
+    assert np.all(np.sign(gd.positions[1:4, 1]) == [-1, 1, -1])  # across the valley and back
+
+
+@pytest.mark.parametrize("kind", ["gd", "momentum", "nesterov"])
+def test_stability_limits_of_the_sgd_variants_on_the_bowl_are_where_divergence_starts(kind):
+    limit = stability_limit(BOWL, kind)
+    assert limit == pytest.approx({"gd": 1.0, "momentum": 1.9, "nesterov": 3.8 / 2.8 / 2}[kind])
+    assert run_optimizer(BOWL, kind, BOWL.default_start, 0.97 * limit, 300).diverged_at is None
+    assert run_optimizer(BOWL, kind, BOWL.default_start, 1.03 * limit, 300).diverged_at is not None
+    assert stability_limit(BOWL, "adam") is None and stability_limit(SURFACES["rosenbrock"], kind) is None
+
+
+def test_a_divergence_is_explained_in_plain_words_with_what_to_try():
+    nesterov = run_optimizer(BOWL, "nesterov", BOWL.default_start, 0.9, 100)
+    advice = divergence_advice(BOWL, nesterov)
+    assert advice.startswith(nesterov.divergence)
+    assert "overshot the bottom of the steep direction w₂" in advice
+    assert "lr < 0.68" in advice and "momentum: lr < 1.9" in advice and "Try a learning rate below 0.68" in advice
+    gd = run_optimizer(BOWL, "gd", BOWL.default_start, 1.05, 100)
+    assert "Gradient descent is stable here only for lr < 1 " in divergence_advice(BOWL, gd)
+    himmelblau = SURFACES["himmelblau"]
+    wild = run_optimizer(himmelblau, "gd", himmelblau.default_start, 0.3, 50)
+    assert "Try a smaller learning rate, such as 0.1" in divergence_advice(himmelblau, wild)
+
+
+def test_stability_note_lists_the_limits_of_the_chosen_sgd_variants():
+    note = stability_note(BOWL, ["gd", "nesterov", "adam"])
+    assert "Gradient descent lr < 1, Nesterov lr < 0.68" in note and "Momentum" not in note
+    assert stability_note(BOWL, ["adam"]) == "" and stability_note(SURFACES["saddle"], ["gd"]) == ""
