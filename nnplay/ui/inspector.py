@@ -1,5 +1,5 @@
 """The Softmax Inspector's sections. Each one draws one part of the page from the trainer and
-its test-set predictions; the page (`pages/2_Softmax_Inspector.py`) only puts them in order."""
+its test-set predictions; the page (`app_pages/2_Softmax_Inspector.py`) only puts them in order."""
 
 from __future__ import annotations
 

@@ -1,5 +1,12 @@
 """The site's pages: one record per page. app.py builds the navigation from it, the home page
-its cards. Each page keeps the URL path it has always had, so every link ever shared still opens."""
+its cards. Each page keeps the URL path it has always had, so every link ever shared still opens.
+
+The page scripts live in app_pages/, not pages/: Streamlit 1.67 decides once per server process
+whether an app is a "pages/ folder" app (PagesManager.uses_pages_directory). With a pages/ folder
+beside app.py, a fresh server whose first visitor opens a shared link (/Playground?...) ran the
+page on its own, with the old folder navigation (the home page called "app", no icons), and
+st.navigation in app.py never ran for that session.
+"""
 
 from __future__ import annotations
 
@@ -16,16 +23,16 @@ class PageRecord:
 
 
 PAGES: tuple[PageRecord, ...] = (
-    PageRecord("pages/1_Playground.py", "Playground", ":material/science:", "Playground",
+    PageRecord("app_pages/1_Playground.py", "Playground", ":material/science:", "Playground",
                "Pick a task, stack layers, choose an optimizer, and watch the loss and the decision boundary move "
                "live. Export the Keras code; share the setup as a link."),
-    PageRecord("pages/2_Softmax_Inspector.py", "Softmax Inspector", ":material/search:", "Softmax_Inspector",
+    PageRecord("app_pages/2_Softmax_Inspector.py", "Softmax Inspector", ":material/search:", "Softmax_Inspector",
                "Logits, probabilities that sum to one, confident mistakes, a confusion matrix, a digit you draw, "
                "sigmoids vs softmax, and why from_logits=True is the numerically stable way."),
-    PageRecord("pages/3_Optimizer_Lab.py", "Optimizer Lab", ":material/landscape:", "Optimizer_Lab",
+    PageRecord("app_pages/3_Optimizer_Lab.py", "Optimizer Lab", ":material/landscape:", "Optimizer_Lab",
                "Gradient descent, momentum, RMSprop, Adagrad and Adam racing across cost surfaces from the same "
                "start: learning rates too small and too large, one rate per parameter, and a race on a real network."),
-    PageRecord("pages/4_Activation_Lab.py", "Activation Lab", ":material/show_chart:", "Activation_Lab",
+    PageRecord("app_pages/4_Activation_Lab.py", "Activation Lab", ":material/show_chart:", "Activation_Lab",
                "Activations and their derivatives, softmax on numbers you type, why a network of linear layers is "
                "one linear layer, and how sigmoid stacks starve their first layers of gradient."),
 )

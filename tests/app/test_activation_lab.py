@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "4_Activation_Lab.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "4_Activation_Lab.py")
 COMPARISON_KEY = "actlab_comparison"
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Playground.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 
 
 def exported_script(at: AppTest) -> str:

@@ -16,10 +16,10 @@ def test_home_lists_the_pages_and_has_a_link_field():
     assert not at.exception
     assert at.title[0].value == "nnplay"
     assert at.text_input[0].label.startswith("Paste an nnplay link")
-    # Every page in pages/ is in the page table, and has a card on the home page.
+    # Every page in app_pages/ is in the page table, and has a card on the home page.
     from nnplay.ui.site import PAGES
 
-    files = sorted(str(page.relative_to(Path(HOME).parent)) for page in (Path(HOME).parent / "pages").glob("*.py"))
+    files = sorted(str(page.relative_to(Path(HOME).parent)) for page in (Path(HOME).parent / "app_pages").glob("*.py"))
     assert sorted(page.file for page in PAGES) == files and len(files) == 4
     linked = {link.proto.page for link in at.get("page_link")}
     assert {page.url_path for page in PAGES} == linked

@@ -24,7 +24,7 @@ from nnplay.config import CAPS, HiddenLayer, PlaygroundConfig, count_params, def
 from nnplay.urlstate import FIELDS, VERSION_KEY, encode
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "1_Playground.py")
+PAGE = str(ROOT / "app_pages" / "1_Playground.py")
 HOME = str(ROOT / "app.py")
 TIMEOUT = 120  # the first run imports TensorFlow
 NOTICE = "could not be used"

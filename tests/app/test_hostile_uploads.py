@@ -23,7 +23,7 @@ from nnplay import datasets
 from nnplay.datasets import CSV_MAX_BYTES, CSV_MAX_FEATURES, CSV_MAX_ROWS, DataError, parse_csv
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "1_Playground.py")
+PAGE = str(ROOT / "app_pages" / "1_Playground.py")
 UPLOAD_LABEL = "CSV file (header row, numeric feature columns)"
 
 GOOD = ("size,weight,label\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from nnplay.ui.inspector import IN_PLACE
 from tests.conftest import SHARED_MNIST
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "2_Softmax_Inspector.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "2_Softmax_Inspector.py")
 MNIST_CHOICE, MULTILABEL_CHOICE = list(IN_PLACE)
 
 

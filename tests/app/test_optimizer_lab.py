@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from nnplay.trajectories import OPTIMIZER_KINDS
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "3_Optimizer_Lab.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "3_Optimizer_Lab.py")
 
 
 def _array(value) -> np.ndarray:

@@ -10,7 +10,7 @@ from nnplay.urlstate import decode, encode
 
 from pathlib import Path
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Playground.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 TIMEOUT = 120  # the first run imports TensorFlow
 
 

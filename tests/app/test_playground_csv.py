@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages" / "1_Playground.py")
+PAGE = str(ROOT / "app_pages" / "1_Playground.py")
 UPLOAD_LABEL = "CSV file (header row, numeric feature columns)"
 
 PETS = ("size,weight,kind\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from nnplay.ui.training_panel import RUN_BUDGET_ENV
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "1_Playground.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 
 
 def button(at, label):

@@ -54,3 +54,21 @@ def test_a_pasted_tf_playground_link_opens_the_playground(page, streamlit_server
     assert_no_exception(page)
     screenshot(page, "home-link-opened")
     server_log.assert_no_traceback()
+
+
+def test_a_fresh_servers_first_visitor_on_a_shared_link_gets_the_sites_navigation(browser):
+    """Streamlit decides once per process whether an app is a pages/-folder app. A first visit to
+    /Playground on a new server once ran the page alone, with the home page called "app"."""
+    from harness import ARTIFACTS, StreamlitServer, new_page
+
+    with StreamlitServer("app.py", log_path=ARTIFACTS / "fresh-server.log") as server:
+        page = new_page(browser)
+        try:
+            open_app(page, server.base_url, "Playground", "v=1&epochs=5")
+            nav = page.locator("[data-testid=stSidebarNav] a")
+            nav.first.wait_for(state="visible")
+            names = [text.strip().split("\n")[-1] for text in nav.all_inner_texts()]
+            assert names[0] == "Home" and "app" not in names, names
+            assert_no_exception(page)
+        finally:
+            page.context.close()

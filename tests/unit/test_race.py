@@ -141,7 +141,7 @@ def test_a_repeated_race_reuses_the_pooled_lanes_and_runs_the_same():
     assert second == first
 
 
-# The page's opening race (pages/3_Optimizer_Lab.py: its widgets' defaults).
+# The page's opening race (app_pages/3_Optimizer_Lab.py: its widgets' defaults).
 OPENING = PlaygroundConfig(dataset="circle", n_samples=300, noise=0.1, batch_size=10, epochs=100, seed=0,
                            hidden=(HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh")))
 
