@@ -9,13 +9,16 @@ st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="
 from nnplay import plots  # noqa: E402
 from nnplay.advice import advice  # noqa: E402
 from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
-from nnplay.config import ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs, same_model  # noqa: E402
+from nnplay.config import (  # noqa: E402
+    ConfigError, PlaygroundConfig, config_from_json, data_part, n_inputs, n_outputs, same_model,
+)
 from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset  # noqa: E402
 from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
 from nnplay.ui import controls, layout, model_upload, results, training_panel  # noqa: E402
-from nnplay.ui.session import current_config, escape_markdown, set_config, show_notices, sync_url  # noqa: E402
+from nnplay.ui.session import current_config, set_config, show_notices, sync_url  # noqa: E402
+from nnplay.ui.text import plain_markdown  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
 
@@ -92,10 +95,10 @@ for note in notes:
         (st.warning if note.level == "warning" else st.info)(
             note.message, icon=":material/warning:" if note.level == "warning" else ":material/lightbulb:")
 if data_error:
-    st.error(escape_markdown(data_error), icon=":material/description:")  # messages quote column names (a link's csv= among them)
+    st.error(plain_markdown(data_error), icon=":material/description:")  # messages quote column names (a link's csv= among them)
 if csv_error:  # said once: in full on the page, and by the uploader only when it is another problem
     csv_notice.error("This file cannot be used: the reason is on the page." if csv_error == data_error
-                     else escape_markdown(csv_error))
+                     else plain_markdown(csv_error))
 
 # ------------------------------------------------------------------ buttons
 model_trainer = training_panel.trainer()
@@ -228,12 +231,13 @@ with share_tab:
     uploaded = st.file_uploader("Load a config JSON", type=["json"], key="config_upload", max_upload_size=1)
     if uploaded is not None and st.session_state.get("config_loaded") != uploaded.file_id:
         try:
-            loaded = PlaygroundConfig.from_dict(json.loads(uploaded.getvalue()))
+            loaded = config_from_json(uploaded.getvalue())
             st.session_state["config_loaded"] = uploaded.file_id
             set_config(loaded)
             st.rerun()
-        except (ConfigError, ValueError, TypeError, RecursionError) as err:  # any JSON at all may arrive
-            st.error(f"That config file could not be used: {str(err)[:500] or type(err).__name__}")
+        except ConfigError as err:  # it quotes the file's keys and values: shown as text
+            st.error("That config file could not be used: " + plain_markdown(err.explained()[:600]),
+                     icon=":material/block:")
     st.markdown("**Trained model**")
     st.caption(model_upload.RELOAD_NOTE)
     if shown_trainer is not None:  # saved only when clicked

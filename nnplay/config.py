@@ -374,6 +374,21 @@ def _type_problem(name: str, value: Any) -> tuple[str, Any, str] | None:
     return None
 
 
+def config_from_json(content: bytes | str) -> PlaygroundConfig:
+    """The setup in a config file (nnplay's "Download config (JSON)"), or a ConfigError whose
+    explained() says in a learner's words what is wrong with it."""
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError([("config", "…", "UTF-8 text (this file is not)")]) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError([("config", "…", f"valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
+    except RecursionError:
+        raise ConfigError([("config", "…", "JSON nested a reasonable depth")]) from None
+    return PlaygroundConfig.from_dict(data)
+
+
 # The fields that decide the data (a dataset cache keys on these alone).
 DATA_FIELDS = ("task", "dataset", "n_samples", "noise", "train_fraction", "features", "n_classes", "digits",
                "csv_targets", "data_seed")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from typing import Sequence
 
 import numpy as np
@@ -50,6 +51,17 @@ LINK_LEVELS = 6  # link widths are drawn in this many levels per sign (one trace
 RATE_METRICS = {"accuracy", "label_accuracy", "exact_match"}
 METRIC_LABELS = {"accuracy": "accuracy", "label_accuracy": "label accuracy", "exact_match": "exact match",
                  "mae": "mean absolute error", "r2": "R²"}
+
+
+_PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
+_PLOTLY_SPECIAL = re.compile("[&<>$]")
+
+
+def literal(text: object) -> str:
+    """A data string (a CSV's column or class name) for a title, tick, legend or hover text: shown
+    as the characters it is, never as plotly's HTML subset (`<a href>` makes a link) or LaTeX
+    (`$...$`). Every builder here puts such names through it; callers pass them raw."""
+    return _PLOTLY_SPECIAL.sub(lambda m: _PLOTLY_ENTITIES[m.group()], str(text))
 
 
 def class_color(k: int) -> str:
@@ -157,8 +169,8 @@ def _classes_of(data, task: str, split: str, label_index: int) -> np.ndarray:
 def _class_names(data, task: str, label_index: int) -> list[str]:
     if task == "multilabel":
         label = data.class_names[label_index] if data.class_names else f"label {label_index}"
-        return [f"not {label}", label]
-    return list(data.class_names) or [str(k) for k in range(int(data.y_train.max()) + 1)]
+        return [f"not {literal(label)}", literal(label)]
+    return [literal(name) for name in data.class_names] or [str(k) for k in range(int(data.y_train.max()) + 1)]
 
 
 def _regression_limit(data) -> float:
@@ -412,7 +424,8 @@ def network_figure(config: PlaygroundConfig, weights: Sequence[np.ndarray], view
     """
     kernels, biases = list(weights[0::2]), list(weights[1::2])
     sizes = [int(kernels[0].shape[0])] + [int(k.shape[1]) for k in kernels]
-    names_in, names_out = _default_names(config, sizes[0], sizes[-1], input_names, output_names)
+    names_in, names_out = (list(map(literal, names))
+                           for names in _default_names(config, sizes[0], sizes[-1], input_names, output_names))
     geometry = _Layout(sizes, max_nodes)
     images, thumbnails = _thumbnail_sheets(view, geometry) if view is not None and config.is_toy else ([], [])
     half = BOX / 2 if images else 0.18
@@ -534,7 +547,7 @@ def _text_trace(labels) -> dict:
 def confusion_figure(evaluation, normalize: bool = False, clickable: bool = False) -> go.Figure:
     """Confusion matrix: true class in rows, predicted class in columns, counts written in."""
     matrix = np.asarray(evaluation.confusion)
-    names = list(evaluation.class_names) or [str(k) for k in range(len(matrix))]
+    names = [literal(name) for name in evaluation.class_names] or [str(k) for k in range(len(matrix))]
     text = "%{z}"
     z = matrix
     if normalize:
@@ -566,8 +579,8 @@ def confusion_figure(evaluation, normalize: bool = False, clickable: bool = Fals
 
 def label_accuracy_figure(evaluation) -> go.Figure:
     """Multi-label: the accuracy of each label as horizontal bars."""
-    names = list(evaluation.per_label_accuracy)
-    values = [evaluation.per_label_accuracy[n] for n in names]
+    values = list(evaluation.per_label_accuracy.values())
+    names = [literal(name) for name in evaluation.per_label_accuracy]
     bar = dict(type="bar", x=values, y=names, orientation="h", marker=dict(color=BLUE),
                text=[f"{v:.0%}" for v in values], textposition="auto",
                hovertemplate="%{y}: %{x:.1%}<extra></extra>")
@@ -590,8 +603,8 @@ def regression_figure(y_true: np.ndarray, y_pred: np.ndarray, name: str = "y") -
                     line=dict(color="#90a4ae", dash="dash", width=1.5))
     return go.Figure([diagonal, points], _layout(
         height=380, showlegend=False,
-        xaxis=_axis(f"true {name}", range=[low, high], constrain="domain"),
-        yaxis=_axis(f"predicted {name}", range=[low, high], scaleanchor="x", constrain="domain")))
+        xaxis=_axis(f"true {literal(name)}", range=[low, high], constrain="domain"),
+        yaxis=_axis(f"predicted {literal(name)}", range=[low, high], scaleanchor="x", constrain="domain")))
 
 
 def _label_text(label, class_names) -> str:
@@ -628,7 +641,7 @@ def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32,
             guess = _label_text(predictions[i], class_names)
             wrong = guess != truth
             truth = f"{truth} → {guess}" if wrong else truth
-        text.append(truth)
+        text.append(literal(truth))
         colors.append("#d62728" if wrong else INK)  # (the picture behind stays white in both themes)
         tx.append(left + 14)
         ty.append(top + 28 + band / 2)
@@ -647,7 +660,8 @@ def class_bars_figure(values: np.ndarray, class_names: Sequence[str], highlight:
                       title: str = "", y_range: tuple[float, float] | None = None) -> go.Figure:
     """One bar per class (logits or probabilities); the true class in blue, the rest grey."""
     colors = [BLUE if i == highlight else "#b0b7c3" for i in range(len(values))]
-    figure = go.Figure(go.Bar(x=list(class_names), y=[float(v) for v in values], marker_color=colors,
+    figure = go.Figure(go.Bar(x=[literal(name) for name in class_names], y=[float(v) for v in values],
+                              marker_color=colors,
                               text=[f"{float(v):.3g}" for v in values], textposition="outside"))
     figure.update_layout(**_layout(height=260, title=dict(text=title, x=0, font=dict(size=13))))
     figure.update_xaxes(type="category")

@@ -32,7 +32,8 @@ from nnplay.config import (
     with_optimizer,
     with_task,
 )
-from nnplay.ui.session import NOTICE_KEY, current_config, escape_markdown, set_config, take_refusal
+from nnplay.ui.session import NOTICE_KEY, current_config, set_config, take_refusal
+from nnplay.ui.text import plain_markdown
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
 REG_RATES = [0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -112,7 +113,7 @@ def show_refusal(field: str, where=st) -> None:
     """The refused change of this control, in a learner's words, once (the next run clears it)."""
     message = take_refusal(field)
     if message:
-        where.error(escape_markdown(message), icon=":material/block:")  # it may quote a CSV's column names
+        where.error(plain_markdown(message), icon=":material/block:")  # it may quote a CSV's column names
 
 
 def change_layers(action: str, index: int | None = None) -> None:

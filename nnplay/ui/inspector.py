@@ -21,7 +21,7 @@ from nnplay.predictions import (
 from nnplay.stability import compare, loss_text, round_off_example, why_naive_failed
 from nnplay.training import Trainer
 from nnplay.ui import training_panel
-from nnplay.ui.text import md_literal, plotly_literal
+from nnplay.ui.text import md_literal
 
 PLAYGROUND = "The model trained on the Playground"
 IN_PLACE = {
@@ -85,7 +85,7 @@ def _train_with_progress(config):
 
 def output_names(predictions: Predictions, class_names) -> list[str]:
     """The name of each output, as the data says it (a CSV's labels are whatever its author typed:
-    put them through md_literal for markdown and plotly_literal for a figure)."""
+    put them through md_literal for markdown; nnplay.plots shows them literally in figures)."""
     k = predictions.outputs.shape[1]
     if len(class_names) == k:
         return [str(name) for name in class_names]
@@ -93,8 +93,7 @@ def output_names(predictions: Predictions, class_names) -> list[str]:
 
 
 def figure_names(names, max_length: int | None = 20) -> list[str]:
-    """Names for a plotly figure's axes and legends: shown literally, never as HTML or LaTeX;
-    long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
+    """Names for a plotly figure's axes and legends (nnplay.plots shows them literally): long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
     categories must be; the full names are in the page's text)."""
     shown = []
     for k, name in enumerate(str(n) for n in names):
@@ -103,7 +102,7 @@ def figure_names(names, max_length: int | None = 20) -> list[str]:
         while name in shown:
             name = f"{name} ({k + 1})"
         shown.append(name)
-    return [plotly_literal(name) for name in shown]
+    return shown
 
 
 # ------------------------------------------------------------------ picking one example

@@ -9,7 +9,8 @@ from nnplay.config import n_outputs
 from nnplay.saved_models import MAX_MODEL_BYTES, ModelFileError, describe, read_model, setup_for_model
 from nnplay.training import RunResult
 from nnplay.ui import training_panel
-from nnplay.ui.session import current_config, escape_markdown, set_config
+from nnplay.ui.session import current_config, set_config
+from nnplay.ui.text import plain_markdown
 
 UPLOAD_KEY = "model_upload"
 LOADED_KEY = "model_upload_outcome"  # (file id, refusal or None): each file is read once
@@ -35,7 +36,7 @@ def load_control(data) -> None:
         if outcome[1] is None:
             st.rerun()  # the controls and views now show the loaded model
     if outcome[1] is not None:
-        st.error(escape_markdown(outcome[1]), icon=":material/upload_file:")  # it may quote the file's layer names
+        st.error(plain_markdown(outcome[1]), icon=":material/upload_file:")  # it may quote the file's layer names
 
 
 def _load(name: str, file_bytes: bytes, data) -> str | None:

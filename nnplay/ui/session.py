@@ -7,11 +7,10 @@ config is the single source of truth; widget keys only mirror it.
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from nnplay.config import ConfigError, PlaygroundConfig, validate
+from nnplay.ui.text import plain_markdown
 from nnplay.urlstate import decode, encode
 
 CONFIG_KEY = "config"
@@ -65,21 +64,9 @@ def sync_url(config: PlaygroundConfig) -> None:
         st.query_params.from_dict(wanted)
 
 
-# A crafted link's keys and values are quoted in the notices, so they must not become links,
-# images, HTML or formatting there. Any ASCII punctuation may be backslash-escaped in CommonMark;
-# these start markdown constructs ("$" starts LaTeX in Streamlit; ":" and "." break GFM's bare
-# "https://…" and "www.…" autolinks).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Text that st.markdown/st.warning shows literally."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
 def notice_markdown(intro: str, warnings: list[str]) -> str:
     """A bulleted notice whose items (which quote the link) are shown literally."""
-    return intro + "\n\n" + "\n".join(f"- {escape_markdown(warning)}" for warning in warnings)
+    return intro + "\n\n" + "\n".join(f"- {plain_markdown(warning)}" for warning in warnings)
 
 
 def show_notices() -> None:
@@ -87,7 +74,7 @@ def show_notices() -> None:
     warnings = st.session_state.get(NOTICE_KEY) or []
     if warnings:
         st.warning(notice_markdown("Parts of this link could not be used; defaults were taken instead:", warnings),
-                   icon="🔗")
+                   icon=":material/link_off:")
     refusal = take_refusal(None)  # one no control claims (a config file, a lesson); controls show their own
     if refusal:
-        st.error(f"That change was not applied: {escape_markdown(refusal)}", icon="⛔")
+        st.error(f"That change was not applied: {plain_markdown(refusal)}", icon=":material/block:")

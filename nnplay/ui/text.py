@@ -6,14 +6,16 @@ subset of HTML (`<a href>`, `<b>`, `<br>`) and `$…$` in titles, tick labels an
 label `[x](https://evil.example)` would become a link, `![p](https://…)` an image fetched from
 someone else's server, `www.evil.example` a bare autolink, `$\\alpha$` maths.
 
-Backslash escapes (nnplay.ui.session.escape_markdown) cannot stop GitHub's bare autolinks: Streamlit
+Backslash escapes alone cannot stop GitHub's bare autolinks: Streamlit
 finds `www.…` and `https://…` in the text *after* the escapes are resolved. A CommonMark code span
 can: inside it nothing is markdown, HTML, maths, an emoji or a link. So:
 
     md_literal(text)      for a data string inside markdown: plain words as they are, anything
                           else as a code span that shows it character for character
-    plotly_literal(text)  for a data string in a plotly figure: <, >, & and $ as HTML entities,
-                          which plotly shows as the characters themselves
+    plain_markdown(text)  for a whole message that quotes such strings (a refusal, a link notice):
+                          markdown escapes, and every autolink broken by an invisible word joiner
+
+In a plotly figure, nnplay.plots.literal does the same job (every builder applies it).
 
 Where no formatting is needed at all, a plain-text element (st.text, st.code, a dataframe cell,
 a selectbox option) is simpler still.
@@ -43,11 +45,19 @@ def md_literal(text: object) -> str:
     return f"{fence} {text} {fence}"
 
 
-_PLOTLY_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"}
-_PLOTLY_SPECIAL = re.compile("[&<>$]")
+# Any ASCII punctuation may be backslash-escaped in CommonMark; these start markdown constructs
+# ("$" starts maths in Streamlit, "&" an entity such as &lt;, ":" an emoji or a colour directive).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~&:])")
+WORD_JOINER = "\u2060"  # invisible, zero-width, and no character of a link
 
 
-def plotly_literal(text: object) -> str:
-    """`text` for a plotly title, tick label, legend or hover text: shown literally, never as its
-    HTML subset (`<a href>` links) or as LaTeX (a string between two `$`)."""
-    return _PLOTLY_SPECIAL.sub(lambda m: _PLOTLY_ENTITIES[m.group()], str(text))
+def plain_markdown(text: object) -> str:
+    """A message that quotes a visitor's text, for st.error/st.warning/st.markdown: shown literally.
+
+    Backslash escapes stop markdown, HTML, maths and entities, but GitHub's bare autolinks
+    (https://…, www.…, name@host) are found after the escapes are resolved, so an invisible word
+    joiner goes after every ":" (which also stops :emoji: and :red[…]), before every "@" and
+    inside every "www." — the text reads and copies as it was, and nothing in it is a link."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    escaped = escaped.replace("\\:", "\\:" + WORD_JOINER).replace("@", WORD_JOINER + "@")
+    return re.sub(r"(?i)(w)(w)(w)(\\\.)", rf"\1{WORD_JOINER}\2{WORD_JOINER}\3{WORD_JOINER}\4", escaped)

@@ -20,6 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from nnplay.ui.text import WORD_JOINER
+
 from nnplay.config import CAPS, HiddenLayer, PlaygroundConfig, count_params, default_config, validate, with_optimizer
 from nnplay.urlstate import FIELDS, VERSION_KEY, encode
 
@@ -106,8 +108,9 @@ def open_page(params) -> AppTest:
 
 
 def plain(markdown: str) -> str:
-    """A notice as the learner reads it: the page backslash-escapes what it quotes from the link."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """A notice as the learner reads it: the page backslash-escapes what it quotes from the link and
+    puts invisible word joiners into would-be links (nnplay.ui.text.plain_markdown)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def unescaped(pattern: str, markdown: str) -> bool:

@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnplay import datasets
+from nnplay.ui.text import WORD_JOINER
 from nnplay.datasets import CSV_MAX_BYTES, CSV_MAX_FEATURES, CSV_MAX_ROWS, DataError, parse_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,8 +94,8 @@ def button(at: AppTest, label: str):
 
 
 def page_errors(at: AppTest) -> str:
-    """The errors as the learner reads them (the page backslash-escapes markdown in them)."""
-    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error))
+    """The errors as the learner reads them (the page escapes markdown and breaks links in them)."""
+    return re.sub(r"\\(.)", r"\1", " ".join(e.value for e in at.error)).replace(WORD_JOINER, "")
 
 
 @pytest.fixture(scope="module")

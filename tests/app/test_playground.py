@@ -212,3 +212,26 @@ def test_a_model_that_does_not_fit_the_data_is_refused_and_nothing_is_lost():
     assert at.session_state["trainer"] is trainer and config_of(at) == config
     model_uploader(at).set_value(("junk.keras", b"not a model", "application/octet-stream")).run()
     assert any("not a .keras file" in e.value.replace("\\", "") for e in at.error)  # (shown escaped)
+
+
+def config_uploader(at):
+    return next(u for u in at.file_uploader if u.label == "Load a config JSON")
+
+
+def test_a_config_file_loads_and_a_wrong_one_is_explained():
+    import json
+
+    from nnplay.config import HiddenLayer
+
+    at = open_page()
+    wanted = PlaygroundConfig(hidden=(HiddenLayer(5, "relu"),), learning_rate=0.1, seed=4)
+    config_uploader(at).set_value(("nnplay_config.json", json.dumps(wanted.to_dict()).encode(), "application/json"))
+    at.run()
+    assert config_of(at) == wanted and not at.exception
+    broken = dict(wanted.to_dict(), hidden=[{"units": True, "activation": "relu"}], digits=[3.9, 8])
+    config_uploader(at).set_value(("broken.json", json.dumps(broken).encode(), "application/json")).run()
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "Layer 1 units must be a whole number; it is true" in errors and "Digits must be" in errors
+    assert config_of(at) == wanted  # nothing lost
+    config_uploader(at).set_value(("bad.json", b"{not json", "application/json")).run()
+    assert any("valid JSON (line 1, column 2" in e.value.replace("\\", "") for e in at.error)

@@ -4,7 +4,8 @@ import html
 
 import pytest
 
-from nnplay.ui.text import md_literal, plotly_literal
+from nnplay.plots import literal as plotly_literal
+from nnplay.ui.text import md_literal
 
 HOSTILE = [
     "[x](https://evil.example)",
@@ -52,3 +53,17 @@ def test_plotly_text_has_no_tags_and_no_tex():
     assert plotly_literal('<a href="https://evil.example">a</a>') == '&lt;a href="https://evil.example"&gt;a&lt;/a&gt;'
     assert plotly_literal("$x$ & y") == "&#36;x&#36; &amp; y"
     assert plotly_literal("cat") == "cat"
+
+
+def test_plain_markdown_escapes_markdown_and_breaks_every_autolink():
+    from nnplay.ui.text import WORD_JOINER, plain_markdown
+
+    text = "www.evil.example https://evil.example/x x@evil.example [a](b) ![p](q) $x$ :smile: <b>&lt;"
+    shown = plain_markdown(text)
+    # What a reader sees once markdown resolves the escapes and ignores the invisible joiners:
+    import re
+
+    assert re.sub(r"\\(.)", r"\1", shown).replace(WORD_JOINER, "") == text
+    assert "www." not in shown.lower() and "://" not in shown and "x@" not in shown
+    assert "\\[a\\]\\(b\\)" in shown and "\\$x\\$" in shown and "\\<b\\>" in shown and "\\&lt;" in shown
+    assert plain_markdown("plain words") == "plain words"
