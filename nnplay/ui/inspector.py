@@ -20,7 +20,8 @@ from nnplay.predictions import (
 )
 from nnplay.stability import compare, loss_text, round_off_example, why_naive_failed
 from nnplay.training import Trainer
-from nnplay.ui import training_panel
+from nnplay.ui import model_upload, training_panel
+from nnplay.ui.session import current_config
 from nnplay.ui.text import md_literal
 
 PLAYGROUND = "The model trained on the Playground"
@@ -55,7 +56,11 @@ def choose_model() -> Trainer | None:
         return trained[choice]
     make_config, button, description = IN_PLACE[choice]
     if not usable:
-        st.info("No classifier has been trained on the Playground in this session; train one here.")
+        st.info("No classifier has been trained on the Playground in this session (a reload forgets trained "
+                "models: a link keeps only the setup). Train one here, or load a saved one below.",
+                icon=":material/info:")
+        with st.expander("Load a trained model (.keras) for the Playground's setup"):
+            load_saved_model()
     st.markdown(description)
     if not st.button(button, type="primary"):
         return None
@@ -67,6 +72,25 @@ def choose_model() -> Trainer | None:
         st.session_state.setdefault("inspector_leases", {})[choice] = lease
         st.rerun()  # draw the page afresh, without the offer to train
     return None
+
+
+def load_saved_model() -> None:
+    """A .keras file for the session's Playground setup (the share link's, once opened): once it
+    loads, it is the Playground's model, inspected here."""
+    config = current_config()
+    st.caption(f"It must fit the Playground's setup: {config.rule.label.lower()} on "
+               f"{md_literal(DATASET_LABELS.get(config.dataset, config.dataset))}. To load a model for another "
+               "setup, open its share link first.")
+    if config.dataset == "csv":
+        st.caption("This setup trains on your own CSV: load the model on the Playground, where the file is uploaded.")
+        return
+    try:
+        data = load_dataset(config)
+    except DataError as err:
+        st.error(str(err))
+        return
+    # Once loaded it is the Playground's model: the choice above starts again from it.
+    model_upload.load_control(data, on_loaded=lambda: st.session_state.pop("inspector_source", None))
 
 
 def _train_with_progress(config):

@@ -18,8 +18,9 @@ RELOAD_NOTE = ("A reload, or opening the share link, restores this setup but not
                "this browser tab only. To keep them, download the .keras file below; load it back here any time.")
 
 
-def load_control(data) -> None:
-    """A .keras uploader. A file that fits becomes this session's trained model; otherwise it says why."""
+def load_control(data, on_loaded=None) -> None:
+    """A .keras uploader. A file that fits becomes this session's trained model (then `on_loaded()`
+    runs, and the page reruns to show it); otherwise it says why."""
     upload = st.file_uploader("Load a trained model (.keras)", type=["keras"], key=UPLOAD_KEY,
                               max_upload_size=MAX_MODEL_BYTES // 2**20,
                               help="A model saved by nnplay (or any keras.Sequential of Dense layers) that fits "
@@ -34,6 +35,8 @@ def load_control(data) -> None:
         outcome = (upload.file_id, _load(upload.name, upload.getvalue(), data))
         st.session_state[LOADED_KEY] = outcome
         if outcome[1] is None:
+            if on_loaded is not None:
+                on_loaded()
             st.rerun()  # the controls and views now show the loaded model
     if outcome[1] is not None:
         st.error(plain_markdown(outcome[1]), icon=":material/upload_file:")  # it may quote the file's layer names

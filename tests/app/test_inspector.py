@@ -269,3 +269,25 @@ def test_hostile_csv_label_columns_of_a_multilabel_model_are_shown_as_text():
     decided = next(m.value for m in at.markdown if m.value.startswith("This example at 0.05"))
     assert "` [x](https://evil.example) `" in decided
     assert_names_only_literal(at, HOSTILE_NAMES[:3])
+
+
+def test_after_a_reload_a_saved_model_loads_into_the_inspector():
+    """A reload forgets the Playground's model; the Inspector says so and takes the .keras file back."""
+    from dataclasses import replace
+
+    from nnplay.config import PlaygroundConfig
+    from nnplay.datasets import load_dataset
+    from nnplay.model import to_keras_bytes
+    from nnplay.training import Trainer
+
+    config = replace(PlaygroundConfig(), epochs=10)
+    trained = Trainer(config, load_dataset(config))
+    trained.run_to_end()
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert any("a reload forgets trained models" in i.value for i in at.info)
+    uploader = next(u for u in at.file_uploader if u.label == "Load a trained model (.keras)")
+    uploader.set_value(("nnplay_model.keras", to_keras_bytes(trained.model), "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    inspected = at.session_state["trainer"]
+    assert at.radio(key="inspector_source").value == "The model trained on the Playground"
+    assert np.array_equal(inspected.raw_outputs(inspected.data.x_test), trained.raw_outputs(trained.data.x_test))
