@@ -406,7 +406,9 @@ def _csv_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[st
     lines = [
         _heading("Data: your own CSV file"),
         _comment("The first line holds the column names; every column except the target(s) is a "
-                 "numeric input. For a ';' or tab-separated file add sep=';' or sep='\\t'."),
+                 "numeric input. nnplay reads the separator from the header line: for a ';'-separated "
+                 "file add sep=';' (and decimal=',' when numbers are written 1,5), for a tab-separated "
+                 "one sep='\\t'."),
         f"data = pd.read_csv({_lit(options.csv_path)})",
         f"targets = {_lit(targets)}",
         "features = [column for column in data.columns if column not in targets]",
