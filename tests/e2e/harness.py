@@ -445,6 +445,16 @@ def click_button(
         button.click()
 
 
+def choose_option(page: "Page", scope: "Page | Locator", label: str, option: str) -> None:
+    """Pick `option` in the st.selectbox labelled `label`, as a person does: open it, type, Enter;
+    then wait for the rerun it causes."""
+    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
+    with expect_rerun(page):
+        box.locator("input").click()
+        page.keyboard.type(option)
+        page.keyboard.press("Enter")
+
+
 def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "screenshot"
 

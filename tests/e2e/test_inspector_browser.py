@@ -7,7 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
+from harness import (
+    assert_no_exception, choose_option, click_button, expect_rerun, open_app, screenshot, wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -113,22 +115,13 @@ FOREIGN = """() => {
 }"""
 
 
-def choose(page, scope, label: str, option: str) -> None:
-    """Pick `option` in the selectbox labelled `label`, as a person does: open it, type, Enter."""
-    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
-    with expect_rerun(page):
-        box.locator("input").click()
-        page.keyboard.type(option)
-        page.keyboard.press("Enter")
-
-
 def test_a_csv_with_hostile_labels_and_columns_shows_them_as_text(page, streamlit_server, server_log):
     """Issue 10: on the Inspector a CSV class label `[x](https://evil.example)` became a link. The
     model is trained through the Playground's own widgets, then inspected."""
     open_app(page, streamlit_server, "Playground", "epochs=30")
     sidebar = page.locator("[data-testid=stSidebar]")
-    choose(page, sidebar, "Task", "Multiclass classification")
-    choose(page, sidebar, "Dataset", "Your own CSV")
+    choose_option(page, sidebar, "Task", "Multiclass classification")
+    choose_option(page, sidebar, "Dataset", "Your own CSV")
     with expect_rerun(page):
         sidebar.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(
             {"name": "hostile.csv", "mimeType": "text/csv", "buffer": hostile_csv()})

@@ -4,7 +4,7 @@ dark plots (a screenshot of each theme goes to test-artifacts/)."""
 
 import pytest
 
-from harness import CHROMIUM_ARGS, assert_no_exception, click_button, open_app, screenshot, wait_for_text
+from harness import assert_no_exception, click_button, open_app, screenshot, wait_for_text
 import harness
 
 pytestmark = pytest.mark.e2e

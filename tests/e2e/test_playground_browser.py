@@ -3,7 +3,6 @@ live progress, Stop ends the run early (kept in the run history), and a control 
 written back into the URL."""
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect

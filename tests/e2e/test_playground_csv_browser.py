@@ -4,7 +4,9 @@ widget, upload a file, pick the target column, Train, see the result."""
 import pytest
 from playwright.sync_api import expect
 
-from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
+from harness import (
+    assert_no_exception, choose_option, click_button, expect_rerun, open_app, screenshot, wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -12,20 +14,11 @@ HOUSES = ("price,rooms,area\n" + "".join(f"{100 + 7 * (i % 9)},{i % 5 + 1},{50 +
                                          for i in range(60))).encode()
 
 
-def choose(page, scope, label: str, option: str) -> None:
-    """Pick `option` in the selectbox labelled `label`, as a person does: open it, type, Enter."""
-    box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
-    with expect_rerun(page):
-        box.locator("input").click()
-        page.keyboard.type(option)
-        page.keyboard.press("Enter")
-
-
 def test_choose_csv_upload_pick_the_target_and_train(page, streamlit_server, server_log):
     open_app(page, streamlit_server, "Playground", "epochs=20")
     sidebar = page.locator("[data-testid=stSidebar]")
-    choose(page, sidebar, "Task", "Regression")
-    choose(page, sidebar, "Dataset", "Your own CSV")
+    choose_option(page, sidebar, "Task", "Regression")
+    choose_option(page, sidebar, "Dataset", "Your own CSV")
 
     # The uploader is there at once, and nothing was refused.
     uploader = sidebar.locator("[data-testid=stFileUploader]")
@@ -38,7 +31,7 @@ def test_choose_csv_upload_pick_the_target_and_train(page, streamlit_server, ser
             {"name": "houses.csv", "mimeType": "text/csv", "buffer": HOUSES})
     target = sidebar.locator("[data-testid=stSelectbox]").filter(has_text="Target column")
     expect(target).to_be_visible()
-    choose(page, sidebar, "Target column", "price")
+    choose_option(page, sidebar, "Target column", "price")
     expect(target.locator("input")).to_have_value("price")
     page.wait_for_function("() => location.search.includes('csv=price')", timeout=10_000)
 

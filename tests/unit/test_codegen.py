@@ -16,7 +16,6 @@ import py_compile
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import keras
 import numpy as np
 import pytest
 
+from tests.unit.script_workers import run_in_two_workers
 from nnplay import datasets
 from nnplay.codegen import CPU_REPLICAS_ENV, STRATEGIES, ExportOptions, to_keras_script
 from nnplay.config import (
@@ -146,20 +146,8 @@ def runs(tmp_path_factory, mnist_npz) -> dict[str, dict]:
         script.write_text(to_keras_script(config, options), encoding="utf-8")
         jobs[name] = {"script": str(script), "model": str(model_path), "data": str(folder / f"{name}.npz"),
                       "error": str(folder / f"{name}.error")}
-    names = list(jobs)
-    halves = [names[0::2], names[1::2]]
-    env = {k: v for k, v in os.environ.items() if k != datasets.MNIST_DIR_ENV}  # the page's file, found by path
-    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8"})
-
-    def work(share: list[str]) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(folder / "worker.py"), json.dumps([jobs[n] for n in share])],
-                              capture_output=True, text=True, env=env, cwd=folder, timeout=300)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(work, halves))
-    for share, result in zip(halves, results):
-        for name in share:
-            jobs[name]["output"] = result.stdout[-3000:] + result.stderr[-3000:]
+    for name, output in run_in_two_workers(folder, jobs, timeout=300).items():
+        jobs[name]["output"] = output
     return jobs
 
 

@@ -18,13 +18,13 @@ import re
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.unit.script_workers import run_in_two_workers
 from nnplay import datasets
 from nnplay.codegen import ExportOptions, to_keras_script
 from nnplay.config import HiddenLayer, PlaygroundConfig, default_config, validate, with_optimizer
@@ -162,21 +162,9 @@ def runs(tmp_path_factory) -> dict[str, dict]:
                 pages[name] = _page_result(config)
                 add(name, config, ExportOptions(epochs=EPOCHS, mnist=mnist.origin))
 
-    names = list(jobs)
-    halves = [names[0::2], names[1::2]]
-    env = {k: v for k, v in os.environ.items() if k != datasets.MNIST_DIR_ENV}  # the page's own path is used
-    env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8"})
-
-    def work(share: list[str]) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(folder / "worker.py"), json.dumps([jobs[n] for n in share])],
-                              capture_output=True, text=True, env=env, cwd=folder, timeout=600)
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(work, halves))
-    for share, result in zip(halves, results):
-        for name in share:
-            jobs[name]["worker_output"] = result.stdout[-3000:] + result.stderr[-3000:]
-            jobs[name]["page"] = pages.get(name)
+    for name, output in run_in_two_workers(folder, jobs, timeout=600).items():
+        jobs[name]["worker_output"] = output
+        jobs[name]["page"] = pages.get(name)
     return jobs
 
 

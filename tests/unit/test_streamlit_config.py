@@ -81,7 +81,6 @@ def test_every_option_says_why(settings):
         text = line.strip()
         if text and not text.startswith(("#", "[")) and "=" in text:
             previous = next(l.strip() for l in reversed(lines[:i]) if l.strip())
-            section = next(l.strip() for l in reversed(lines[:i]) if l.strip().startswith("["))
             assert previous.startswith("#") or "=" in previous, f"no comment above {text!r}"
 
 
