@@ -10,16 +10,16 @@ from nnplay import plots  # noqa: E402
 from nnplay.advice import advice  # noqa: E402
 from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
 from nnplay.config import (  # noqa: E402
-    ConfigError, PlaygroundConfig, config_from_json, data_part, n_inputs, n_outputs, same_model,
+    ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs, same_model,
 )
 from nnplay.datasets import (  # noqa: E402
-    CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset, mnist_availability,
+    CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset,
 )
 from nnplay.grid import probe_for  # noqa: E402
 from nnplay.model import to_keras_bytes  # noqa: E402
 from nnplay.training import Trainer  # noqa: E402
-from nnplay.ui import controls, layout, model_upload, results, training_panel  # noqa: E402
-from nnplay.ui.session import current_config, set_config, show_notices, sync_url  # noqa: E402
+from nnplay.ui import controls, layout, results, saving, training_panel  # noqa: E402
+from nnplay.ui.session import current_config, show_notices, sync_url  # noqa: E402
 from nnplay.ui.text import plain_markdown  # noqa: E402
 from nnplay.urlstate import to_query_string  # noqa: E402
 
@@ -38,16 +38,6 @@ def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, out
     return build_model(_config, inputs, outputs).get_weights()
 
 
-def mnist_on_this_server(config: PlaygroundConfig):
-    """Which MNIST this server has and what it gives this setup (None for other data or none at all)."""
-    if config.dataset != "mnist":
-        return None
-    try:
-        return mnist_availability(config)
-    except DataError:
-        return None  # the data section says why
-
-
 training_panel.settle()  # a run a click interrupted is recorded before anything is drawn
 config = current_config()
 controls.push_to_widgets(config)
@@ -58,7 +48,7 @@ with st.sidebar:
     st.header("Task")
     controls.task_controls(config)
     st.header("Data")
-    mnist = mnist_on_this_server(config)
+    mnist = controls.mnist_on_this_server(config)
     controls.data_controls(config, *controls.mnist_samples(config, mnist))
     csv_bytes, csv_error = None, None
     if config.dataset == "csv":
@@ -244,22 +234,13 @@ with share_tab:
     st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)
     st.download_button("Download config (JSON)", json.dumps(config.to_dict(), indent=2),
                        file_name="nnplay_config.json", mime="application/json")
-    uploaded = st.file_uploader("Load a config JSON", type=["json"], key="config_upload", max_upload_size=1)
-    if uploaded is not None and st.session_state.get("config_loaded") != uploaded.file_id:
-        try:
-            loaded = config_from_json(uploaded.getvalue())
-            st.session_state["config_loaded"] = uploaded.file_id
-            set_config(loaded)
-            st.rerun()
-        except ConfigError as err:  # it quotes the file's keys and values: shown as text
-            st.error("That config file could not be used: " + plain_markdown(err.explained()[:600]),
-                     icon=":material/block:")
+    saving.load_config_control()
     st.markdown("**Trained model**")
-    st.caption(model_upload.RELOAD_NOTE)
+    st.caption(saving.RELOAD_NOTE)
     if shown_trainer is not None:  # saved only when clicked
         st.download_button("Download trained model (.keras)", lambda: to_keras_bytes(shown_trainer.model),
                            file_name="nnplay_model.keras", mime="application/octet-stream")
-    model_upload.load_control(data)
+    saving.load_model_control(data)
 with history_tab:
     history = training_panel.runs()
     if history:

@@ -25,7 +25,7 @@ import tensorflow as tf
 from nnplay.config import HiddenLayer, PlaygroundConfig, n_outputs
 from nnplay.datasets import Dataset
 from nnplay.model import build_loss, build_model, build_optimizer
-from nnplay.training import _targets_for_loss
+from nnplay.training import targets_for_loss
 
 # --------------------------------------------------------------------------
 # Activations and what to say about them. The curves come from Keras; only the
@@ -299,7 +299,7 @@ def gradient_norms_per_layer(config: PlaygroundConfig, data: Dataset, steps: int
     loss_fn = build_loss(config)
     optimizer.build(model.trainable_variables)
     x = tf.constant(data.x_train, tf.float32)
-    y = tf.constant(_targets_for_loss(config.task, data.y_train))
+    y = tf.constant(targets_for_loss(config.task, data.y_train))
 
     @tf.function
     def step():

@@ -151,6 +151,11 @@ def is_toy(dataset: str) -> bool:
     return dataset not in ("mnist", "csv")
 
 
+def samples_range(dataset: str) -> tuple[int, int]:
+    """How many samples a dataset may have: toy points are generated, MNIST images are counted."""
+    return CAPS["n_samples_toy" if is_toy(dataset) else "n_samples_real"]
+
+
 # Input features for 2-D toy data, as TF Playground offers them.
 FEATURES: dict[str, str] = {
     "x1": "x₁",
@@ -464,14 +469,16 @@ class ConfigError(ValueError):
         return tuple(dict.fromkeys(name.split("[")[0] for name, _, _ in self.problems))
 
 
-# What each field is called on the page, for messages a learner reads.
+# What each field is called on the page: its widget's label (nnplay.ui.controls), and the name
+# a refusal gives it.
 FIELD_LABELS: dict[str, str] = {
     "task": "Task", "dataset": "Dataset", "n_samples": "Samples", "noise": "Noise", "train_fraction": "Training share",
     "features": "Input features", "n_classes": "Classes", "digits": "Digits", "csv_targets": "Target column",
     "data_seed": "Data seed", "hidden": "Hidden layers", "from_logits": "Output", "optimizer": "Optimizer",
     "learning_rate": "Learning rate", "momentum": "Momentum", "nesterov": "Nesterov", "beta_1": "beta_1",
-    "beta_2": "beta_2", "epsilon": "epsilon", "rho": "rho", "batch_size": "Batch size", "epochs": "Epochs",
-    "regularization": "Regularisation", "reg_rate": "Regularisation rate", "seed": "Seed",
+    "beta_2": "beta_2", "epsilon": "epsilon", "rho": "rho (decay of the squared-gradient average)",
+    "batch_size": "Batch size", "epochs": "Epochs", "regularization": "Regularisation", "reg_rate": "Regularisation rate",
+    "seed": "Seed (initial weights, batch order)",
 }
 
 
@@ -556,8 +563,8 @@ def validate(config: PlaygroundConfig) -> None:
         if not ok:
             problems.append((name, value, allowed))
 
-    def need_int(name: str, value: Any, cap: str) -> None:
-        low, high = CAPS[cap]
+    def need_int(name: str, value: Any, cap: str | tuple[int, int]) -> None:
+        low, high = CAPS[cap] if isinstance(cap, str) else cap
         need(isinstance(value, int) and not isinstance(value, bool) and low <= value <= high, name, value,
              f"a whole number from {low} to {high}")
 
@@ -570,8 +577,7 @@ def validate(config: PlaygroundConfig) -> None:
     if task_ok:
         need(config.dataset in datasets_for(config.task), "dataset", config.dataset,
              f"one of {', '.join(datasets_for(config.task))} for task {config.task}")
-    toy = is_toy(config.dataset)
-    need_int("n_samples", config.n_samples, "n_samples_toy" if toy else "n_samples_real")
+    need_int("n_samples", config.n_samples, samples_range(config.dataset))
     need_float("noise", config.noise, "noise")
     need_float("train_fraction", config.train_fraction, "train_fraction")
     need(isinstance(config.features, tuple) and len(config.features) >= 1

@@ -153,7 +153,6 @@ def make_epoch_function(model, optimizer, loss_fn, task, from_logits, train, tes
 
 # Metrics tracked every epoch, per task (see metric_names).
 EPOCH_METRICS: dict[str, tuple[str, ...]] = {task: metric_names(task) for task in TASKS}
-_targets_for_loss = targets_for_loss  # the older name, still imported elsewhere
 
 
 @dataclass(frozen=True)

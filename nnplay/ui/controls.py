@@ -21,6 +21,7 @@ from nnplay.config import (
     CAPS,
     DATASET_LABELS,
     FEATURES,
+    FIELD_LABELS,
     OPTIMIZERS,
     REGULARIZATIONS,
     TASKS,
@@ -29,9 +30,11 @@ from nnplay.config import (
     count_params,
     datasets_for,
     is_toy,
+    samples_range,
     with_optimizer,
     with_task,
 )
+from nnplay.datasets import DataError, MnistAvailability, mnist_availability
 from nnplay.ui.session import NOTICE_KEY, current_config, set_config, take_refusal
 from nnplay.ui.text import plain_markdown
 
@@ -100,7 +103,7 @@ def _csv_targets_from_widget(old: PlaygroundConfig) -> tuple[str, ...]:
 
 def _fit_samples_to_dataset(config: PlaygroundConfig) -> PlaygroundConfig:
     """Keep Samples within the new dataset's range (70,000 MNIST images are too many toy points)."""
-    low, high = CAPS["n_samples_toy" if is_toy(config.dataset) else "n_samples_real"]
+    low, high = samples_range(config.dataset)
     return replace(config, n_samples=min(max(config.n_samples, low), high))
 
 
@@ -131,20 +134,21 @@ def _with_current(options: list, value) -> list:
     return sorted(set(options) | {value})
 
 
-def _control(widget, label: str, field: str, *args, **kwargs):
+def _control(widget, field: str, *args, label: str | None = None, **kwargs):
     """A widget bound to a config field, with that field's refused change (if any) right under it.
-    `widget` is a DeltaGenerator's method (st.slider, a column's number_input...)."""
-    value = widget(label, *args, **_changes(field), **kwargs)
+    `widget` is a DeltaGenerator's method (st.slider, a column's number_input...); its label is the
+    field's name on the page (config.FIELD_LABELS) unless the widget says otherwise."""
+    value = widget(label or FIELD_LABELS[field], *args, **_changes(field), **kwargs)
     show_refusal(field, getattr(widget, "__self__", st))
     return value
 
 
 def task_controls(config: PlaygroundConfig) -> None:
-    _control(st.selectbox, "Task", "task", list(TASKS), format_func=lambda t: TASKS[t].label)
+    _control(st.selectbox, "task", list(TASKS), format_func=lambda t: TASKS[t].label)
     rule = config.rule
     if rule.logits_allowed:
         _control(
-            st.radio, "Output", "output", ["logits", "probabilities"], horizontal=True,
+            st.radio, "output", ["logits", "probabilities"], label="Output", horizontal=True,
             format_func=lambda v: "linear logits + from_logits=True" if v == "logits" else f"{rule.output_activation} probabilities",
             help="Both train the same network; with logits, Keras computes the activation inside the loss, "
                  "which is numerically stable.",
@@ -154,37 +158,48 @@ def task_controls(config: PlaygroundConfig) -> None:
 def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap: int | None = None) -> None:
     """The data widgets. For MNIST, `samples_cap` is how many images this server has (Samples
     stops there) and `samples_note` says which MNIST that is."""
-    _control(st.selectbox, "Dataset", "dataset", list(datasets_for(config.task)), format_func=DATASET_LABELS.get)
+    _control(st.selectbox, "dataset", list(datasets_for(config.task)), format_func=DATASET_LABELS.get)
     toy = is_toy(config.dataset)
     if config.dataset != "csv":
-        low, high = CAPS["n_samples_toy" if toy else "n_samples_real"]
+        low, high = samples_range(config.dataset)
         high = max(low, min(high, samples_cap or high))
         if not low <= st.session_state[key("n_samples")] <= high:
             st.session_state[key("n_samples")] = min(max(st.session_state[key("n_samples")], low), high)
-        _control(st.number_input, "Samples", "n_samples", low, high, step=100,
+        _control(st.number_input, "n_samples", low, high, step=100,
                  help="Points generated (toy data) or images used (MNIST), train and test together.")
         if samples_note:
             st.caption(plain_markdown(samples_note))  # a folder name may hold markdown characters
-    _control(st.slider, "Training share", "train_fraction", *CAPS["train_fraction"], step=0.05,
+    _control(st.slider, "train_fraction", *CAPS["train_fraction"], step=0.05,
              help="The rest is the test set the curves are scored on.")
     if toy:
-        _control(st.slider, "Noise", "noise", *CAPS["noise"], step=0.05)
-        _control(st.multiselect, "Input features", "features", list(FEATURES), format_func=FEATURES.get,
+        _control(st.slider, "noise", *CAPS["noise"], step=0.05)
+        _control(st.multiselect, "features", list(FEATURES), format_func=FEATURES.get,
                  help="TF Playground's feature columns: x₁² and x₂² make a circle separable without hidden layers.")
         if config.task in ("multiclass", "multilabel"):
-            _control(st.slider, "Classes" if config.task == "multiclass" else "Labels", "n_classes", *CAPS["n_classes"])
+            _control(st.slider, "n_classes", *CAPS["n_classes"], label="Classes" if config.task == "multiclass" else "Labels")
     if config.dataset == "mnist" and config.task == "binary":
         left, right = st.columns(2)
-        _control(left.selectbox, "Positive digit", "digit_pos", range(10))
-        _control(right.selectbox, "Negative digit", "digit_neg", range(10))
+        _control(left.selectbox, "digit_pos", range(10), label="Positive digit")
+        _control(right.selectbox, "digit_neg", range(10), label="Negative digit")
     if config.dataset != "csv":
         left, right = st.columns([4, 1], vertical_alignment="bottom")
-        _control(left.number_input, "Data seed", "data_seed", *CAPS["seed"])
+        _control(left.number_input, "data_seed", *CAPS["seed"])
         right.button("", icon=":material/refresh:", help="Regenerate: new points from the next data seed",
                      key="regenerate", on_click=regenerate, width="stretch")
 
 
-def mnist_samples(config: PlaygroundConfig, mnist) -> tuple[str, int | None]:
+def mnist_on_this_server(config: PlaygroundConfig) -> MnistAvailability | None:
+    """Which MNIST this server has and what it gives this setup (None for other data, or none at
+    all: the page's data section says why)."""
+    if config.dataset != "mnist":
+        return None
+    try:
+        return mnist_availability(config)
+    except DataError:
+        return None
+
+
+def mnist_samples(config: PlaygroundConfig, mnist: MnistAvailability | None) -> tuple[str, int | None]:
     """(note, cap) for the Samples widget on MNIST: which MNIST this server has, how many images this
     setup gets, and the largest Samples value it can fill (`mnist` is datasets.MnistAvailability)."""
     if mnist is None:
@@ -212,11 +227,11 @@ def csv_target_picker(config: PlaygroundConfig, columns: list[str]) -> Playgroun
             config, chosen = current_config(), [suggested]
     if config.task == "multilabel":
         st.session_state[key("csv_targets")] = chosen
-        _control(st.multiselect, "Target columns (yes/no, 0 or 1)", "csv_targets", columns,
+        _control(st.multiselect, "csv_targets", columns, label="Target columns (yes/no, 0 or 1)",
                  placeholder="Choose the label columns")
     else:
         st.session_state[key("csv_targets")] = chosen[0] if chosen else None
-        _control(st.selectbox, "Target column", "csv_targets", columns, placeholder="Choose the column to predict",
+        _control(st.selectbox, "csv_targets", columns, placeholder="Choose the column to predict",
                  help="The column the network learns to predict; every other column is an input.")
     return config
 
@@ -234,8 +249,8 @@ def suggest_target(columns: list[str]) -> str:
 def layer_controls(config: PlaygroundConfig, inputs: int, outputs: int, notes: list[Advice]) -> None:
     for i, layer in enumerate(config.hidden):
         units, activation, remove = st.columns([2, 3, 1], vertical_alignment="bottom")
-        _control(units.number_input, f"Layer {i + 1} units", f"units.{i}", *CAPS["units"])
-        _control(activation.selectbox, f"Layer {i + 1} activation", f"activation.{i}", ACTIVATIONS)
+        _control(units.number_input, f"units.{i}", *CAPS["units"], label=f"Layer {i + 1} units")
+        _control(activation.selectbox, f"activation.{i}", ACTIVATIONS, label=f"Layer {i + 1} activation")
         remove.button("", icon=":material/close:", key=f"remove.{i}", help=f"Remove layer {i + 1}",
                       on_click=change_layers, args=("remove", i))
         for note in notes:
@@ -249,33 +264,33 @@ def layer_controls(config: PlaygroundConfig, inputs: int, outputs: int, notes: l
 
 
 def optimizer_controls(config: PlaygroundConfig) -> None:
-    _control(st.selectbox, "Optimizer", "optimizer", list(OPTIMIZERS), format_func=lambda o: OPTIMIZERS[o].label)
-    _control(st.select_slider, "Learning rate", "learning_rate", _with_current(LEARNING_RATES, config.learning_rate),
+    _control(st.selectbox, "optimizer", list(OPTIMIZERS), format_func=lambda o: OPTIMIZERS[o].label)
+    _control(st.select_slider, "learning_rate", _with_current(LEARNING_RATES, config.learning_rate),
              format_func=lambda v: f"{v:g}", help="On a log scale.")
     params = OPTIMIZERS[config.optimizer].params
     if "momentum" in params:
-        _control(st.slider, "Momentum", "momentum", *CAPS["momentum"], step=0.01)
+        _control(st.slider, "momentum", *CAPS["momentum"], step=0.01)
     if "nesterov" in params:
-        _control(st.checkbox, "Nesterov", "nesterov")
+        _control(st.checkbox, "nesterov")
     if "rho" in params:
-        _control(st.slider, "rho (decay of the squared-gradient average)", "rho", *CAPS["rho"], step=0.01)
+        _control(st.slider, "rho", *CAPS["rho"], step=0.01)
     if "beta_1" in params:
         left, right = st.columns(2)
-        _control(left.number_input, "beta_1", "beta_1", *CAPS["beta"], step=0.01, format="%.4f")
-        _control(right.number_input, "beta_2", "beta_2", *CAPS["beta"], step=0.0001, format="%.4f")
+        _control(left.number_input, "beta_1", *CAPS["beta"], step=0.01, format="%.4f")
+        _control(right.number_input, "beta_2", *CAPS["beta"], step=0.0001, format="%.4f")
     if "epsilon" in params:
-        _control(st.number_input, "epsilon", "epsilon", *CAPS["epsilon"], format="%.1e")
+        _control(st.number_input, "epsilon", *CAPS["epsilon"], format="%.1e")
 
 
 def training_controls(config: PlaygroundConfig) -> None:
     left, right = st.columns(2)
-    _control(left.number_input, "Batch size", "batch_size", *CAPS["batch_size"],
+    _control(left.number_input, "batch_size", *CAPS["batch_size"],
              help="0 = full batch: every step uses all training data, i.e. plain gradient descent.")
-    _control(right.number_input, "Epochs", "epochs", *CAPS["epochs"], step=10)
+    _control(right.number_input, "epochs", *CAPS["epochs"], step=10)
     left, right = st.columns(2)
-    _control(left.selectbox, "Regularisation", "regularization", REGULARIZATIONS,
+    _control(left.selectbox, "regularization", REGULARIZATIONS,
              format_func=lambda r: r.upper() if r != "none" else "none")
     if config.regularization != "none":
-        _control(right.select_slider, "Rate", "reg_rate", _with_current(REG_RATES, config.reg_rate),
+        _control(right.select_slider, "reg_rate", _with_current(REG_RATES, config.reg_rate), label="Rate",
                  format_func=lambda v: f"{v:g}")
-    _control(st.number_input, "Seed (initial weights, batch order)", "seed", *CAPS["seed"])
+    _control(st.number_input, "seed", *CAPS["seed"])

@@ -20,7 +20,7 @@ from nnplay.predictions import (
 )
 from nnplay.stability import compare, loss_text, round_off_example, why_naive_failed
 from nnplay.training import Trainer
-from nnplay.ui import model_upload, training_panel
+from nnplay.ui import saving, training_panel
 from nnplay.ui.session import current_config
 from nnplay.ui.text import md_literal
 
@@ -90,7 +90,7 @@ def load_saved_model() -> None:
         st.error(str(err))
         return
     # Once loaded it is the Playground's model: the choice above starts again from it.
-    model_upload.load_control(data, on_loaded=lambda: st.session_state.pop("inspector_source", None))
+    saving.load_model_control(data, on_loaded=lambda: st.session_state.pop("inspector_source", None))
 
 
 def _train_with_progress(config):

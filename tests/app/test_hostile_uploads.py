@@ -13,19 +13,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnplay import datasets
-from nnplay.ui.text import WORD_JOINER
 from nnplay.datasets import CSV_MAX_BYTES, CSV_MAX_FEATURES, CSV_MAX_ROWS, DataError, parse_csv
-
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "app_pages" / "1_Playground.py")
-UPLOAD_LABEL = "CSV file (header row, numeric feature columns)"
+from nnplay.ui.text import WORD_JOINER
+from tests.app.playground import PAGE, ROOT, button, csv_uploader as uploader
 
 GOOD = ("size,weight,label\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
                                          for i in range(40))).encode()
@@ -83,14 +79,6 @@ def test_parse_csv_refuses_hostile_files_with_a_clear_message(name, content, wor
 # --------------------------------------------------------------------------
 # Through the page: a trained model, then every hostile file in turn
 # --------------------------------------------------------------------------
-
-
-def uploader(at: AppTest):
-    return next(u for u in at.file_uploader if u.label == UPLOAD_LABEL)
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
 
 
 def page_errors(at: AppTest) -> str:

@@ -3,13 +3,9 @@ pick the target, train. (It once could only be reached by a hand-typed link.)"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "app_pages" / "1_Playground.py")
-UPLOAD_LABEL = "CSV file (header row, numeric feature columns)"
+from tests.app.playground import PAGE, button, csv_uploaders as uploaders
 
 PETS = ("size,weight,kind\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
                                        for i in range(40))).encode()
@@ -24,14 +20,6 @@ def open_page(params: dict | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def uploaders(at: AppTest) -> list:
-    return [u for u in at.file_uploader if u.label == UPLOAD_LABEL]
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
 
 
 def choose_csv(at: AppTest, task: str | None = None) -> None:

@@ -16,7 +16,7 @@ from nnplay.config import HiddenLayer, PlaygroundConfig
 from nnplay.datasets import load_dataset
 from nnplay.live import LiveRun
 from nnplay.model import build_loss
-from nnplay.training import Trainer, _targets_for_loss
+from nnplay.training import Trainer, targets_for_loss
 from nnplay.ui import training_panel
 
 CONFIG = replace(PlaygroundConfig(), n_samples=200, hidden=(HiddenLayer(6, "tanh"),), optimizer="adam",
@@ -47,7 +47,7 @@ def test_the_kept_model_is_the_trained_one():
     # history's last test loss, computed independently with the Keras loss.
     data = trainer.data
     outputs = trainer.raw_outputs(data.x_test)
-    loss = float(build_loss(CONFIG)(_targets_for_loss(CONFIG.task, data.y_test), outputs))
+    loss = float(build_loss(CONFIG)(targets_for_loss(CONFIG.task, data.y_test), outputs))
     assert loss == pytest.approx(trainer.history.test_loss[-1], rel=1e-4, abs=1e-6)
     # ...and a fresh model with those weights gives the same outputs (nothing hidden in the trainer).
     clone = keras.models.clone_model(trainer.model)

@@ -1,27 +1,49 @@
-"""Keeping a trained model across reloads: say that a reload loses it, offer the .keras file,
-and load one back (checked against the setup by nnplay.saved_models)."""
+"""Keeping work across reloads, from the Share & save tab: a setup as a config JSON file, and a
+trained model as a .keras file (a reload loses the model; the page says so). Both load back,
+checked first (nnplay.config.config_from_json, nnplay.saved_models); a file that does not fit is
+refused saying why, and nothing on the page is lost."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from nnplay.config import n_outputs
+from nnplay.config import ConfigError, config_from_json, n_outputs
 from nnplay.saved_models import MAX_MODEL_BYTES, ModelFileError, describe, read_model, setup_for_model
 from nnplay.training import RunResult
 from nnplay.ui import training_panel
 from nnplay.ui.session import current_config, set_config
 from nnplay.ui.text import plain_markdown
 
-UPLOAD_KEY = "model_upload"
-LOADED_KEY = "model_upload_outcome"  # (file id, refusal or None): each file is read once
+MODEL_UPLOAD_KEY = "model_upload"
+MODEL_LOADED_KEY = "model_upload_outcome"  # (file id, refusal or None): each file is read once
 RELOAD_NOTE = ("A reload, or opening the share link, restores this setup but not the trained weights: they live in "
                "this browser tab only. To keep them, download the .keras file below; load it back here any time.")
 
 
-def load_control(data, on_loaded=None) -> None:
+CONFIG_UPLOAD_KEY = "config_upload"
+CONFIG_LOADED_KEY = "config_loaded"  # the file id of the config file last applied
+
+
+def load_config_control() -> None:
+    """A config JSON uploader: a valid file becomes the setup (once per file), else it says why."""
+    uploaded = st.file_uploader("Load a config JSON", type=["json"], key=CONFIG_UPLOAD_KEY, max_upload_size=1)
+    if uploaded is None or st.session_state.get(CONFIG_LOADED_KEY) == uploaded.file_id:
+        return
+    try:
+        loaded = config_from_json(uploaded.getvalue())
+    except ConfigError as err:  # it quotes the file's keys and values: shown as text
+        st.error("That config file could not be used: " + plain_markdown(err.explained()[:600]),
+                 icon=":material/block:")
+        return
+    st.session_state[CONFIG_LOADED_KEY] = uploaded.file_id
+    set_config(loaded)
+    st.rerun()
+
+
+def load_model_control(data, on_loaded=None) -> None:
     """A .keras uploader. A file that fits becomes this session's trained model (then `on_loaded()`
     runs, and the page reruns to show it); otherwise it says why."""
-    upload = st.file_uploader("Load a trained model (.keras)", type=["keras"], key=UPLOAD_KEY,
+    upload = st.file_uploader("Load a trained model (.keras)", type=["keras"], key=MODEL_UPLOAD_KEY,
                               max_upload_size=MAX_MODEL_BYTES // 2**20,
                               help="A model saved by nnplay (or any keras.Sequential of Dense layers) that fits "
                                    "the data on screen. The network takes its layers; Continue trains it on.")
@@ -30,10 +52,10 @@ def load_control(data, on_loaded=None) -> None:
     if data is None:
         st.info("Choose the data the model was trained on first (for your CSV: upload it).")
         return
-    outcome = st.session_state.get(LOADED_KEY)
+    outcome = st.session_state.get(MODEL_LOADED_KEY)
     if outcome is None or outcome[0] != upload.file_id:
         outcome = (upload.file_id, _load(upload.name, upload.getvalue(), data))
-        st.session_state[LOADED_KEY] = outcome
+        st.session_state[MODEL_LOADED_KEY] = outcome
         if outcome[1] is None:
             if on_loaded is not None:
                 on_loaded()
