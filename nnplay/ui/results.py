@@ -28,7 +28,8 @@ def show_results(trainer: Trainer) -> None:
     result = trainer.last_result
     if result is None:
         return
-    summary = f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; {trainer.epoch} epochs in all)"
+    summary = result.message if result.status == "loaded" else (
+        f"{result.message} ({result.epochs_run} epochs in {result.seconds:.1f} s; {trainer.epoch} epochs in all)")
     (st.error if result.status == "diverged" else st.info)(summary, icon=ICONS.get(result.status, ":material/info:"))
     diagnosis = None if result.status == "diverged" else diagnose(trainer.history.train_loss, trainer.config)
     if diagnosis is not None:
