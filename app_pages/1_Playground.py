@@ -6,22 +6,30 @@ import streamlit as st
 
 st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="wide")
 
-from nnplay import plots  # noqa: E402
-from nnplay.advice import advice  # noqa: E402
-from nnplay.codegen import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
-from nnplay.config import (  # noqa: E402
-    ConfigError, PlaygroundConfig, data_part, n_inputs, n_outputs, same_model,
+from nnplay.config.advice import advice  # noqa: E402
+from nnplay.config.links import to_query_string  # noqa: E402
+from nnplay.config.schema import (  # noqa: E402
+    ConfigError,
+    PlaygroundConfig,
+    data_part,
+    n_inputs,
+    n_outputs,
+    same_model,
 )
-from nnplay.datasets import (  # noqa: E402
-    CSV_LIMITS, CSV_MAX_BYTES, DataError, csv_columns, load_dataset,
+from nnplay.data.csv_upload import CSV_LIMITS, CSV_MAX_BYTES, csv_columns  # noqa: E402
+from nnplay.data.dataset import DataError  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.engine.model import to_keras_bytes  # noqa: E402
+from nnplay.engine.plane import probe_for  # noqa: E402
+from nnplay.engine.training import Trainer  # noqa: E402
+from nnplay.export.keras_script import STRATEGIES, ExportOptions, to_keras_script  # noqa: E402
+from nnplay.figures import (  # noqa: E402
+    inspector,  # noqa: E402
+    playground,  # noqa: E402
 )
-from nnplay.grid import probe_for  # noqa: E402
-from nnplay.model import to_keras_bytes  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
 from nnplay.ui import controls, layout, results, saving, training_panel  # noqa: E402
-from nnplay.ui.session import current_config, show_notices, sync_url  # noqa: E402
+from nnplay.ui.state import current_config, show_notices, sync_url  # noqa: E402
 from nnplay.ui.text import plain_markdown  # noqa: E402
-from nnplay.urlstate import to_query_string  # noqa: E402
 
 
 @st.cache_data(max_entries=12, show_spinner="Loading data…")
@@ -33,7 +41,7 @@ def cached_dataset(_config: PlaygroundConfig, data_key: tuple, csv_bytes: bytes 
 @st.cache_data(max_entries=32, show_spinner=False)
 def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, outputs: int):
     """The seeded starting weights, drawn before any training (as TF Playground does)."""
-    from nnplay.model import build_model
+    from nnplay.engine.model import build_model
 
     return build_model(_config, inputs, outputs).get_weights()
 
@@ -165,27 +173,27 @@ def draw(current: Trainer | None, live=None) -> None:
     if data is not None and (live is None or n % 3 == 1 or live.done):
         weights = (current.model.get_weights() if current is not None
                    else initial_weights(config, repr(config), data.n_features, outputs))
-        network_slot.plotly_chart(plots.network_figure(config if current is None else current.config, weights, view,
+        network_slot.plotly_chart(playground.network_figure(config if current is None else current.config, weights, view,
                                                        input_names=data.feature_names), key=f"net-{n}",
                                   config=layout.CHART_CONFIG)
     if data is not None and (view is not None or live is None):  # data-only views do not change mid-run
         if view is not None:
-            figure = plots.boundary_figure(view, data, config.task, discretize=discretize, label_index=label_index,
+            figure = playground.boundary_figure(view, data, config.task, discretize=discretize, label_index=label_index,
                                            show_test=st.session_state["show_test"])
         elif data.image_shape is not None:
-            figure = plots.mnist_grid_figure(data.x_train[:32].reshape(-1, 28, 28), [data.class_names[int(y)]
+            figure = inspector.mnist_grid_figure(data.x_train[:32].reshape(-1, 28, 28), [data.class_names[int(y)]
                                              if data.y_train.ndim == 1 else "" for y in data.y_train[:32]])
         elif data.points_train is not None:
-            figure = plots.data_figure(data, config.task, show_test=st.session_state["show_test"],
+            figure = playground.data_figure(data, config.task, show_test=st.session_state["show_test"],
                                        label_index=label_index)
         else:
             figure = None
         if figure is not None:
             output_slot.plotly_chart(figure, key=f"out-{n}", config=layout.CHART_CONFIG)
     if current is not None and len(current.history):
-        loss_slot.plotly_chart(plots.loss_figure(current.history, overlays), key=f"loss-{n}", config=layout.CHART_CONFIG)
+        loss_slot.plotly_chart(playground.loss_figure(current.history, overlays), key=f"loss-{n}", config=layout.CHART_CONFIG)
         metric = current.metric_names[0]
-        metric_slot.plotly_chart(plots.metric_figure(current.history, metric, overlays), key=f"metric-{n}",
+        metric_slot.plotly_chart(playground.metric_figure(current.history, metric, overlays), key=f"metric-{n}",
                                  config=layout.CHART_CONFIG)
 
 

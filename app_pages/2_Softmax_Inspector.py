@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Softmax Inspector · nnplay", page_icon="🔎", layout="wide")
 
-from nnplay.predictions import predictions_for  # noqa: E402
+from nnplay.labs.inspector.predictions import predictions_for  # noqa: E402
 from nnplay.ui import inspector  # noqa: E402
 
 st.title("Softmax Inspector")

@@ -7,15 +7,36 @@ import streamlit as st
 
 st.set_page_config(page_title="Optimizer Lab · nnplay", page_icon="🏔️", layout="wide")
 
-from nnplay import lab_plots  # noqa: E402
-from nnplay.config import CAPS, OPTIMIZERS, TOY_DATASETS, DATASET_LABELS, ConfigError, HiddenLayer  # noqa: E402
-from nnplay.config import PlaygroundConfig, data_part  # noqa: E402
-from nnplay.datasets import DataError, load_dataset  # noqa: E402
-from nnplay.race import RACERS, Race, lane_advice, winner  # noqa: E402
-from nnplay.race import summary_rows as race_rows  # noqa: E402
-from nnplay.surfaces import SURFACES  # noqa: E402
-from nnplay.trajectories import OPTIMIZER_KINDS, PRESETS, divergence_advice, keras_code, run_all  # noqa: E402
-from nnplay.trajectories import stability_note, summary_rows  # noqa: E402
+from nnplay.config.catalog import (  # noqa: E402
+    OPTIMIZERS,
+    VARIANTS,
+    dataset_label,
+    datasets_for,
+    is_toy,
+    race_variants,
+    surface_variants,
+)
+from nnplay.config.schema import (  # noqa: E402  # noqa: E402
+    CAPS,
+    ConfigError,
+    HiddenLayer,
+    PlaygroundConfig,
+    data_part,
+)
+from nnplay.data.dataset import DataError  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.figures import optimizer_lab as lab_plots  # noqa: E402
+from nnplay.labs.optimizer.race import Race, lane_advice, winner  # noqa: E402
+from nnplay.labs.optimizer.race import summary_rows as race_rows  # noqa: E402
+from nnplay.labs.optimizer.surfaces import SURFACES  # noqa: E402
+from nnplay.labs.optimizer.trajectories import (  # noqa: E402  # noqa: E402
+    PRESETS,
+    divergence_advice,
+    keras_code,
+    run_all,
+    stability_note,
+    summary_rows,
+)
 
 # Log-spaced learning rates, with both sides of the bowl's stability limits (Nesterov 0.68, gradient
 # descent 1, momentum 1.9) and the bowl's opening rate, 0.6.
@@ -60,7 +81,7 @@ def apply_preset(key: str) -> None:
 
 if "lab_surface" not in st.session_state:
     bowl = SURFACES["bowl"]
-    set_controls(bowl.key, bowl.default_start, bowl.default_lr, bowl.default_steps, list(OPTIMIZER_KINDS))
+    set_controls(bowl.key, bowl.default_start, bowl.default_lr, bowl.default_steps, list(surface_variants()))
     st.session_state["lab_story"] = None
 
 
@@ -107,8 +128,8 @@ with surface_tab:
                                          format_func=lambda v: f"{v:g}")
         steps = int(st.number_input("Steps", *STEPS, step=10, key="lab_steps"))
         # Pills that wrap, not a multiselect: in a column both hide what does not fit on one row.
-        kinds = st.pills("Optimizers", list(OPTIMIZER_KINDS), selection_mode="multi", key="lab_kinds",
-                         format_func=lambda k: OPTIMIZER_KINDS[k].label, wrap=True) or []
+        kinds = st.pills("Optimizers", list(surface_variants()), selection_mode="multi", key="lab_kinds",
+                         format_func=lambda k: VARIANTS[k].label, wrap=True) or []
         # Keep "show all" meaning all when the number of steps changes; never show more than ran.
         shown_before = st.session_state.get("lab_show", steps)
         if shown_before > steps or shown_before == st.session_state.get("lab_show_all"):
@@ -144,8 +165,8 @@ with surface_tab:
             contour = lab_plots.contour_figure(surface, trajectories, n_steps=shown, grid=cached_grid(surface.key),
                                                animate=animate)
             st.plotly_chart(contour, key="lab_contour", width="stretch")
-            usual = {k: OPTIMIZERS[OPTIMIZER_KINDS[k].config_key].typical_lr for k in kinds}
-            typical = ", ".join(f"{OPTIMIZER_KINDS[k].label} {low:g}–{high:g}" for k, (low, high) in usual.items())
+            usual = {k: OPTIMIZERS[VARIANTS[k].optimizer].typical_lr for k in kinds}
+            typical = ", ".join(f"{VARIANTS[k].label} {low:g}–{high:g}" for k, (low, high) in usual.items())
             st.caption(f"Every optimizer here uses the same learning rate, {learning_rate:g}, so their paths compare "
                        f"like for like; in practice each has its own usual range ({typical}). "
                        "Momentum and Nesterov use momentum 0.9, RMSprop ρ = 0.9, Adam Keras's defaults.")
@@ -174,7 +195,7 @@ with surface_tab:
             chooser, quantity_column = st.columns(2)
             per_param_kind = chooser.selectbox("Optimizer", kinds, key="lab_rate_kind",
                                                index=kinds.index("adam") if "adam" in kinds else 0,
-                                               format_func=lambda k: OPTIMIZER_KINDS[k].label)
+                                               format_func=lambda k: VARIANTS[k].label)
             quantity = quantity_column.radio("Show", ["rate", "size"], key="lab_rate_quantity",
                                              format_func=lambda q: "effective rate −Δw/g" if q == "rate"
                                              else "step size |Δw|")
@@ -196,7 +217,7 @@ with surface_tab:
                     st.caption(f"With bias correction Adam's first step is ≈ lr · sign(g) = ±{learning_rate:g} for "
                                f"each parameter, whatever the size of its gradient: the two gradients differ by a "
                                f"factor {ratio}, the two steps do not.")
-                elif chosen.kind == "gd":
+                elif chosen.kind == "sgd":
                     st.caption(f"Gradient descent's effective rate is the learning rate, {learning_rate:g}, for both.")
             with st.expander("The Keras code of this run"):
                 st.code(keras_code(surface, chosen.kind, (start_x, start_y), learning_rate, steps), language="python")
@@ -208,7 +229,7 @@ with race_tab:
                 "optimizer differs (ConvNetJS's trainer comparison, in Keras). Each lane is an ordinary "
                 "nnplay training run; the weights and batch order are seeded by the seed below.")
     data_column, net_column, run_column = st.columns(3)
-    dataset = data_column.selectbox("Data", TOY_DATASETS["binary"], format_func=DATASET_LABELS.get, key="race_data")
+    dataset = data_column.selectbox("Data", [d for d in datasets_for("binary") if is_toy(d)], format_func=dataset_label, key="race_data")
     n_samples = int(data_column.number_input("Points", 100, 2000, 300, step=50, key="race_points"))
     noise = data_column.slider("Noise", 0.0, 0.5, 0.1, step=0.05, key="race_noise")
     network = net_column.selectbox("Hidden layers", list(NETWORKS), key="race_net")
@@ -218,25 +239,26 @@ with race_tab:
     epochs = int(run_column.number_input("Epochs", 5, 500, 100, step=5, key="race_epochs"))
     target = run_column.number_input("Target train loss", 0.001, 5.0, 0.3, step=0.05, format="%.3f",
                                      key="race_target")
-    racers = st.pills("Optimizers in the race", list(RACERS), selection_mode="multi", default=DEFAULT_RACERS,
-                      key="race_racers", format_func=lambda k: RACERS[k].label, wrap=True) or []
+    racers = st.pills("Optimizers in the race", list(race_variants()), selection_mode="multi", default=DEFAULT_RACERS,
+                      key="race_racers", format_func=lambda k: VARIANTS[k].lane_label, wrap=True) or []
     rates = {}
     if racers:
-        adam = RACERS["adam"]
+        adam, adam_default = VARIANTS["adam"], OPTIMIZERS["adam"].default_lr
         st.caption("Each optimizer starts at a learning rate that suits these small networks, inside its usual "
-                   f"range. Adam starts at {adam.race_lr:g}, {adam.race_lr / adam.default_lr:g} times Keras's default "
-                   f"{adam.default_lr:g}: Adam moves every weight by about lr per batch whatever its gradient, and "
-                   f"{adam.default_lr:g} is a small step for this problem (try it and watch it come last). "
+                   f"range. Adam starts at {adam.race_lr:g}, {adam.race_lr / adam_default:g} times Keras's default "
+                   f"{adam_default:g}: Adam moves every weight by about lr per batch whatever its gradient, and "
+                   f"{adam_default:g} is a small step for this problem (try it and watch it come last). "
                    "Change any of them.")
         rate_columns = st.columns(len(racers))
         for column, key in zip(rate_columns, racers):
-            low, high = RACERS[key].typical_lr
-            rates[key] = column.number_input(f"{RACERS[key].label} lr", CAPS["learning_rate"][0],
-                                             CAPS["learning_rate"][1], RACERS[key].race_lr, step=0.001,
+            variant, optimizer = VARIANTS[key], OPTIMIZERS[VARIANTS[key].optimizer]
+            low, high = optimizer.typical_lr
+            rates[key] = column.number_input(f"{variant.lane_label} lr", CAPS["learning_rate"][0],
+                                             CAPS["learning_rate"][1], variant.race_lr, step=0.001,
                                              format="%.4g",
                                              key=f"race_lr_{key}",
                                              help=f"usually {low:g} – {high:g}; Keras's default is "
-                                                  f"{RACERS[key].default_lr:g}")
+                                                  f"{optimizer.default_lr:g}")
     if st.button("Start the race", type="primary", disabled=not racers, key="race_start"):
         base = PlaygroundConfig(dataset=dataset, n_samples=n_samples, noise=noise, hidden=NETWORKS[network],
                                 batch_size=batch_size, epochs=epochs, seed=seed)

@@ -6,11 +6,12 @@ import streamlit as st
 
 st.set_page_config(page_title="Activation Lab · nnplay", page_icon="📈", layout="wide")
 
-from nnplay import activation_lab as lab  # noqa: E402
-from nnplay import activation_plots as figures  # noqa: E402
-from nnplay.config import ACTIVATIONS  # noqa: E402
-from nnplay.datasets import DataError, load_dataset  # noqa: E402
-from nnplay.grid import probe_for  # noqa: E402
+from nnplay.config.catalog import ACTIVATIONS, hidden_activations  # noqa: E402
+from nnplay.data.dataset import DataError  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.engine.plane import probe_for  # noqa: E402
+from nnplay.figures import activation_lab as figures  # noqa: E402
+from nnplay.labs.activation import experiments as lab  # noqa: E402
 from nnplay.ui import training_panel  # noqa: E402
 
 COMPARISON_KEY = "actlab_comparison"
@@ -26,8 +27,8 @@ st.header("Activations and their derivatives")
 
 
 def activation_label(name: str) -> str:
-    label = lab.ACTIVATION_NOTES[name].label
-    return f"{label} · in the Playground" if name in ACTIVATIONS else label
+    label = ACTIVATIONS[name].label
+    return f"{label} · in the Playground" if name in hidden_activations() else label
 
 
 chosen = st.multiselect("Activations", lab.LAB_ACTIVATIONS, default=["sigmoid", "tanh", "relu"],
@@ -40,17 +41,17 @@ elif z_low >= z_high:
     st.warning("The range of z is empty: move the two ends apart.")
 else:
     curves = [lab.activation_curve(name, (z_low, z_high)) for name in chosen]
-    st.plotly_chart(figures.activation_figure(curves, {n: lab.ACTIVATION_NOTES[n].label for n in chosen}),
+    st.plotly_chart(figures.activation_figure(curves, {n: ACTIVATIONS[n].label for n in chosen}),
                     key="curves")
     st.caption("Both curves are Keras's own: g = keras.activations.get(name), and g′ is what "
                "tf.GradientTape computes for it — the slope backpropagation actually uses (relu′(0) = 0 in Keras).")
     for column, name in zip(st.columns(min(len(chosen), 3)) * 3, chosen):
-        note = lab.ACTIVATION_NOTES[name]
+        note = ACTIVATIONS[name]
         with column.container(border=True):
             st.markdown(f"**{note.label}** · range {note.output_range}")
             st.caption(f"**Flat where:** {note.flat}  \n**Why it matters:** {note.why}")
 st.caption("The Playground offers these as hidden-layer activations: "
-           + ", ".join(lab.ACTIVATION_NOTES[n].label if n in lab.ACTIVATION_NOTES else n for n in ACTIVATIONS) + ".")
+           + ", ".join(ACTIVATIONS[n].label for n in hidden_activations()) + ".")
 
 # ------------------------------------------------------------------ 2. softmax
 st.header("Softmax on a vector you edit")

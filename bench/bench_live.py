@@ -35,13 +35,12 @@ import plotly.tools
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 from bench.common import print_table  # noqa: E402
-
-from nnplay import plots  # noqa: E402
-from nnplay.config import HiddenLayer, PlaygroundConfig  # noqa: E402
-from nnplay.datasets import load_dataset  # noqa: E402
-from nnplay.grid import PlaneProbe  # noqa: E402
-from nnplay.live import LiveRun  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.engine.live import LiveRun  # noqa: E402
+from nnplay.engine.plane import PlaneProbe  # noqa: E402
+from nnplay.engine.training import Trainer  # noqa: E402
+from nnplay.figures import playground as plots  # noqa: E402
 
 CONFIGS = [("[4, 2]", (HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh"))),
            ("[8]*6", tuple(HiddenLayer(8, "tanh") for _ in range(6)))]

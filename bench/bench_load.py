@@ -36,9 +36,10 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests" / "e2e"))  # the browser harness
 
 import harness  # noqa: E402
+
 from bench.common import print_table  # noqa: E402
-from nnplay.config import HiddenLayer, PlaygroundConfig  # noqa: E402
-from nnplay.urlstate import to_query_string  # noqa: E402
+from nnplay.config.links import to_query_string  # noqa: E402
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
 
 FINISHED = re.compile(r"^(Finished|Stopped|The loss).*\((\d+) epochs in ([\d.]+) s; (\d+) epochs in all\)")
 WAIT_MS = 600_000  # 30 sessions on 2 cores may take minutes; this is a bench, not a test

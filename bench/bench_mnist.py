@@ -17,10 +17,10 @@ from bench.common import SHARED_MNIST, print_table, timed  # noqa: E402
 
 os.environ.setdefault("NNPLAY_MNIST_DIR", str(SHARED_MNIST))
 
-from nnplay.config import HiddenLayer, default_config  # noqa: E402
-from nnplay.datasets import load_dataset  # noqa: E402
-from nnplay.model import build_loss, build_model, build_optimizer  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
+from nnplay.config.schema import HiddenLayer, default_config  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.engine.model import build_loss, build_model, build_optimizer  # noqa: E402
+from nnplay.engine.training import Trainer  # noqa: E402
 
 EPOCHS = 5
 

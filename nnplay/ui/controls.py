@@ -15,27 +15,30 @@ from dataclasses import replace
 
 import streamlit as st
 
-from nnplay.advice import Advice
-from nnplay.config import (
-    ACTIVATIONS,
-    CAPS,
-    DATASET_LABELS,
+from nnplay.config.advice import Advice
+from nnplay.config.catalog import (
     FEATURES,
-    FIELD_LABELS,
     OPTIMIZERS,
     REGULARIZATIONS,
     TASKS,
+    dataset_label,
+    datasets_for,
+    hidden_activations,
+    is_toy,
+)
+from nnplay.config.schema import (
+    CAPS,
+    FIELD_LABELS,
     HiddenLayer,
     PlaygroundConfig,
     count_params,
-    datasets_for,
-    is_toy,
     samples_range,
     with_optimizer,
     with_task,
 )
-from nnplay.datasets import DataError, MnistAvailability, mnist_availability
-from nnplay.ui.session import NOTICE_KEY, current_config, set_config, take_refusal
+from nnplay.data.dataset import DataError
+from nnplay.data.mnist import MnistAvailability, mnist_availability
+from nnplay.ui.state import NOTICE_KEY, current_config, set_config, take_refusal
 from nnplay.ui.text import plain_markdown
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -158,7 +161,7 @@ def task_controls(config: PlaygroundConfig) -> None:
 def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap: int | None = None) -> None:
     """The data widgets. For MNIST, `samples_cap` is how many images this server has (Samples
     stops there) and `samples_note` says which MNIST that is."""
-    _control(st.selectbox, "dataset", list(datasets_for(config.task)), format_func=DATASET_LABELS.get)
+    _control(st.selectbox, "dataset", list(datasets_for(config.task)), format_func=dataset_label)
     toy = is_toy(config.dataset)
     if config.dataset != "csv":
         low, high = samples_range(config.dataset)
@@ -250,7 +253,7 @@ def layer_controls(config: PlaygroundConfig, inputs: int, outputs: int, notes: l
     for i, layer in enumerate(config.hidden):
         units, activation, remove = st.columns([2, 3, 1], vertical_alignment="bottom")
         _control(units.number_input, f"units.{i}", *CAPS["units"], label=f"Layer {i + 1} units")
-        _control(activation.selectbox, f"activation.{i}", ACTIVATIONS, label=f"Layer {i + 1} activation")
+        _control(activation.selectbox, f"activation.{i}", hidden_activations(), label=f"Layer {i + 1} activation")
         remove.button("", icon=":material/close:", key=f"remove.{i}", help=f"Remove layer {i + 1}",
                       on_click=change_layers, args=("remove", i))
         for note in notes:

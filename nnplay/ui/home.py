@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnplay.ui.session import notice_markdown
+from nnplay.config.links import encode
+from nnplay.config.pasted import parse_shared_link
 from nnplay.ui.site import PAGES
-from nnplay.urlstate import encode, parse_shared_link
+from nnplay.ui.state import notice_markdown
 
 
 def render() -> None:

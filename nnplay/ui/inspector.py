@@ -7,21 +7,37 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnplay import plots
-from nnplay.config import DATASET_LABELS
-from nnplay.datasets import DataError, load_dataset
-from nnplay.drawing import to_mnist
-from nnplay.grid import probe_for
-from nnplay.metrics import evaluate
-from nnplay.model import to_probabilities
-from nnplay.predictions import (
-    Predictions, course_mnist_config, gallery_order, in_cell, logits_of, nearest_point, per_class_accuracy,
-    sigmoid_and_softmax, threshold_report, threshold_sweep, top_k, toy_multilabel_config,
+from nnplay.config.catalog import dataset_label
+from nnplay.data.dataset import DataError
+from nnplay.data.load import load_dataset
+from nnplay.engine.metrics import evaluate
+from nnplay.engine.model import to_probabilities
+from nnplay.engine.plane import probe_for
+from nnplay.engine.training import Trainer
+from nnplay.figures import inspector, results
+from nnplay.labs.inspector.drawing import to_mnist
+from nnplay.labs.inspector.predictions import (
+    Predictions,
+    course_mnist_config,
+    gallery_order,
+    in_cell,
+    logits_of,
+    nearest_point,
+    per_class_accuracy,
+    sigmoid_and_softmax,
+    threshold_report,
+    threshold_sweep,
+    top_k,
+    toy_multilabel_config,
 )
-from nnplay.stability import compare, loss_text, round_off_example, why_naive_failed
-from nnplay.training import Trainer
+from nnplay.labs.inspector.stability import (
+    compare,
+    loss_text,
+    round_off_example,
+    why_naive_failed,
+)
 from nnplay.ui import saving, training_panel
-from nnplay.ui.session import current_config
+from nnplay.ui.state import current_config
 from nnplay.ui.text import md_literal
 
 PLAYGROUND = "The model trained on the Playground"
@@ -47,7 +63,7 @@ def choose_model() -> Trainer | None:
     choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
                       key="inspector_source")
     if choice == PLAYGROUND:
-        dataset = DATASET_LABELS.get(playground.config.dataset, playground.config.dataset)
+        dataset = dataset_label(playground.config.dataset)
         st.caption(f"The Playground's model: {playground.config.task}, {md_literal(dataset)}, "
                    f"{playground.epoch} epochs.")
         return playground
@@ -68,7 +84,7 @@ def choose_model() -> Trainer | None:
     if lease is not None:
         trained[choice] = lease.trainer
         # Holding the lease keeps the trainer this session's; when the session ends it goes back
-        # to the pool for the next student (nnplay.pool: compiled XLA programs are never freed).
+        # to the pool for the next student (nnplay.engine.pool: compiled XLA programs are never freed).
         st.session_state.setdefault("inspector_leases", {})[choice] = lease
         st.rerun()  # draw the page afresh, without the offer to train
     return None
@@ -79,7 +95,7 @@ def load_saved_model() -> None:
     loads, it is the Playground's model, inspected here."""
     config = current_config()
     st.caption(f"It must fit the Playground's setup: {config.rule.label.lower()} on "
-               f"{md_literal(DATASET_LABELS.get(config.dataset, config.dataset))}. To load a model for another "
+               f"{md_literal(dataset_label(config.dataset))}. To load a model for another "
                "setup, open its share link first.")
     if config.dataset == "csv":
         st.caption("This setup trains on your own CSV: load the model on the Playground, where the file is uploaded.")
@@ -109,7 +125,7 @@ def _train_with_progress(config):
 
 def output_names(predictions: Predictions, class_names) -> list[str]:
     """The name of each output, as the data says it (a CSV's labels are whatever its author typed:
-    put them through md_literal for markdown; nnplay.plots shows them literally in figures)."""
+    put them through md_literal for markdown; nnplay.figures shows them literally in figures)."""
     k = predictions.outputs.shape[1]
     if len(class_names) == k:
         return [str(name) for name in class_names]
@@ -117,7 +133,7 @@ def output_names(predictions: Predictions, class_names) -> list[str]:
 
 
 def figure_names(names, max_length: int | None = 20) -> list[str]:
-    """Names for a plotly figure's axes and legends (nnplay.plots shows them literally): long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
+    """Names for a plotly figure's axes and legends (nnplay.figures shows them literally): long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
     categories must be; the full names are in the page's text)."""
     shown = []
     for k, name in enumerate(str(n) for n in names):
@@ -172,7 +188,7 @@ def choose_example(trainer: Trainer, predictions: Predictions) -> int:
             label_index = st.selectbox("The plane shows label", range(len(data.class_names)),
                                        format_func=lambda k: data.class_names[k], key="inspector_plane_label")
     view = _plane_view(trainer)
-    plane.plotly_chart(plots.pick_point_figure(view, data, trainer.config.task, index, label_index),
+    plane.plotly_chart(inspector.pick_point_figure(view, data, trainer.config.task, index, label_index),
                        key="inspector_plane", on_select=pick_clicked_point, selection_mode="points")
     return index
 
@@ -223,12 +239,12 @@ def one_example(trainer: Trainer, predictions: Predictions, index: int) -> None:
             st.markdown("True: **" + (", ".join(md_literal(n) for n, t in zip(names, truth) if t) or "none") + "**")
             st.markdown(f"Loss (binary cross-entropy, mean over outputs) = **{predictions.loss[index]:.4f}**")
     highlight = int(predictions.true[index]) if predictions.uses_softmax else None
-    middle.plotly_chart(plots.class_bars_figure(
+    middle.plotly_chart(inspector.class_bars_figure(
         logits_of(config, predictions.outputs[index: index + 1])[0], figure_names(names), highlight,
         "Logits z (before the output activation)"), key="logits")
     probabilities = predictions.probabilities[index]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    right.plotly_chart(plots.class_bars_figure(probabilities, figure_names(names), highlight,
+    right.plotly_chart(inspector.class_bars_figure(probabilities, figure_names(names), highlight,
                                                f"{kind} probabilities — sum = {probabilities.sum():.4f}",
                                                (0, 1.15)), key="probabilities")
 
@@ -275,7 +291,7 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
                                                                                                  len(names))
 
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.confusion_figure(evaluation, clickable=True), key="confusion",
+    left.plotly_chart(results.confusion_figure(evaluation, clickable=True), key="confusion",
                       on_select=pick_clicked_cell, selection_mode="points")
     right.dataframe(pd.DataFrame({"class": [str(n) for n in names],
                                   "accuracy": per_class_accuracy(predictions, len(names))}),
@@ -313,11 +329,11 @@ def draw_a_digit(trainer: Trainer, predictions: Predictions) -> None:
         processed.info("Draw a digit in the box. It will be scaled to fit 20×20 pixels and centred by its "
                        "centre of mass in a 28×28 field, as MNIST's digits were.")
         return
-    processed.plotly_chart(plots.digit_figure(image, "What the network sees (28×28)"), key="digit_image")
+    processed.plotly_chart(inspector.digit_figure(image, "What the network sees (28×28)"), key="digit_image")
     outputs = trainer.raw_outputs(image.reshape(1, -1).astype(np.float32))
     probabilities = np.asarray(to_probabilities(trainer.config, outputs))[0]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    answer.plotly_chart(plots.class_bars_figure(probabilities, figure_names(names), int(np.argmax(probabilities)),
+    answer.plotly_chart(inspector.class_bars_figure(probabilities, figure_names(names), int(np.argmax(probabilities)),
                                                 f"{kind} probabilities — sum = {probabilities.sum():.4f}",
                                                 (0, 1.15)), key="digit_probabilities")
     if predictions.uses_softmax:
@@ -336,19 +352,19 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
         sigmoid, softmax = sigmoid_and_softmax(np.array([0.0, z[0]]))
         pair = ["class 0", "class 1"]
         left, right = st.columns(2)
-        left.plotly_chart(plots.class_bars_figure([1 - sigmoid[1], sigmoid[1]], pair, None,
+        left.plotly_chart(inspector.class_bars_figure([1 - sigmoid[1], sigmoid[1]], pair, None,
                                                   f"sigmoid: P(1) = σ(z) = {sigmoid[1]:.4f}, P(0) = 1 − σ(z)",
                                                   (0, 1.15)), key="binary_sigmoid")
-        right.plotly_chart(plots.class_bars_figure(softmax, pair, None, "softmax over logits (0, z): the same "
+        right.plotly_chart(inspector.class_bars_figure(softmax, pair, None, "softmax over logits (0, z): the same "
                                                    "numbers", (0, 1.15)), key="binary_softmax")
         st.caption("A single sigmoid output is a two-class softmax in disguise: σ(z) = eᶻ / (e⁰ + eᶻ).")
     else:
         sigmoid, softmax = sigmoid_and_softmax(z)
         left, right = st.columns(2)
-        left.plotly_chart(plots.class_bars_figure(sigmoid, figure_names(names), None,
+        left.plotly_chart(inspector.class_bars_figure(sigmoid, figure_names(names), None,
                                                   f"{len(names)} sigmoids — sum = {sigmoid.sum():.3f}", (0, 1.15)),
                           key="multilabel_sigmoid")
-        right.plotly_chart(plots.class_bars_figure(softmax, figure_names(names), None,
+        right.plotly_chart(inspector.class_bars_figure(softmax, figure_names(names), None,
                                                    f"softmax of the same logits — sum = {softmax.sum():.3f}",
                                                    (0, 1.15)), key="multilabel_softmax")
         st.caption("Each sigmoid answers its own yes/no question, so several labels can be near 1 at once and "
@@ -369,7 +385,7 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
         column.metric(label, f"{value:.3f}")
     sweep = threshold_sweep(probabilities, data.y_test, THRESHOLDS)
     left, right = st.columns([3, 2])
-    left.plotly_chart(plots.threshold_sweep_figure(THRESHOLDS, sweep["precision"], sweep["recall"],
+    left.plotly_chart(inspector.threshold_sweep_figure(THRESHOLDS, sweep["precision"], sweep["recall"],
                                                    sweep["exact_match"], threshold), key="threshold_sweep")
     right.dataframe(pd.DataFrame(report.per_label), hide_index=True)
     st.caption("A lower threshold says yes more often: recall rises and precision falls. 0.5 is what Keras's "

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from nnplay import plots
-from nnplay.diagnosis import diagnose
-from nnplay.model import to_probabilities
-from nnplay.training import Trainer
+from nnplay.engine.diagnosis import diagnose
+from nnplay.engine.model import to_probabilities
+from nnplay.engine.training import Trainer
+from nnplay.figures import results as plots
 from nnplay.ui.layout import CHART_CONFIG
 from nnplay.ui.training_panel import final_evaluation
 

@@ -1,17 +1,23 @@
 """Keeping work across reloads, from the Share & save tab: a setup as a config JSON file, and a
 trained model as a .keras file (a reload loses the model; the page says so). Both load back,
-checked first (nnplay.config.config_from_json, nnplay.saved_models); a file that does not fit is
+checked first (nnplay.config.config_from_json, nnplay.engine.saved_models); a file that does not fit is
 refused saying why, and nothing on the page is lost."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from nnplay.config import ConfigError, config_from_json, n_outputs
-from nnplay.saved_models import MAX_MODEL_BYTES, ModelFileError, describe, read_model, setup_for_model
-from nnplay.training import RunResult
+from nnplay.config.schema import ConfigError, config_from_json, n_outputs
+from nnplay.engine.saved_models import (
+    MAX_MODEL_BYTES,
+    ModelFileError,
+    describe,
+    read_model,
+    setup_for_model,
+)
+from nnplay.engine.training import RunResult
 from nnplay.ui import training_panel
-from nnplay.ui.session import current_config, set_config
+from nnplay.ui.state import current_config, set_config
 from nnplay.ui.text import plain_markdown
 
 MODEL_UPLOAD_KEY = "model_upload"

@@ -14,12 +14,12 @@ import threading
 
 import streamlit as st
 
-from nnplay.live import LiveRun
-from nnplay.metrics import Evaluation, evaluate
-from nnplay.model import to_probabilities
-from nnplay.pool import POOL
-from nnplay.runs import RunRecord, make_record
-from nnplay.training import Trainer
+from nnplay.engine.live import LiveRun
+from nnplay.engine.metrics import Evaluation, evaluate
+from nnplay.engine.model import to_probabilities
+from nnplay.engine.pool import POOL
+from nnplay.engine.runs import RunRecord, make_record
+from nnplay.engine.training import Trainer
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
 RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")

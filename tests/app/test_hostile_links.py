@@ -20,10 +20,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+from nnplay.config.links import FIELDS, VERSION_KEY, encode
+from nnplay.config.schema import (
+    CAPS,
+    HiddenLayer,
+    PlaygroundConfig,
+    count_params,
+    default_config,
+    validate,
+    with_optimizer,
+)
 from nnplay.ui.text import WORD_JOINER
-
-from nnplay.config import CAPS, HiddenLayer, PlaygroundConfig, count_params, default_config, validate, with_optimizer
-from nnplay.urlstate import FIELDS, VERSION_KEY, encode
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "app_pages" / "1_Playground.py")

@@ -18,10 +18,17 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnplay import datasets
-from nnplay.datasets import CSV_MAX_BYTES, CSV_MAX_FEATURES, CSV_MAX_ROWS, DataError, parse_csv
+from nnplay.data import csv_upload as datasets
+from nnplay.data.csv_upload import (
+    CSV_MAX_BYTES,
+    CSV_MAX_FEATURES,
+    CSV_MAX_ROWS,
+    parse_csv,
+)
+from nnplay.data.dataset import DataError
 from nnplay.ui.text import WORD_JOINER
-from tests.app.playground import PAGE, ROOT, button, csv_uploader as uploader
+from tests.app.playground import PAGE, ROOT, button
+from tests.app.playground import csv_uploader as uploader
 
 GOOD = ("size,weight,label\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
                                          for i in range(40))).encode()

@@ -18,7 +18,7 @@ MNIST_CHOICE, MULTILABEL_CHOICE = list(IN_PLACE)
 def real_mnist(monkeypatch):
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"real MNIST test set not found at {SHARED_MNIST}")
-    from nnplay.datasets import clear_mnist_cache
+    from nnplay.data.mnist import clear_mnist_cache
 
     monkeypatch.setenv("NNPLAY_MNIST_DIR", str(SHARED_MNIST))
     clear_mnist_cache()
@@ -101,9 +101,9 @@ def test_multilabel_model_sigmoids_threshold_and_picking_a_point():
 def test_inspects_the_playground_binary_model():
     from dataclasses import replace
 
-    from nnplay.config import HiddenLayer, default_config
-    from nnplay.datasets import load_dataset
-    from nnplay.training import Trainer
+    from nnplay.config.schema import HiddenLayer, default_config
+    from nnplay.data.load import load_dataset
+    from nnplay.engine.training import Trainer
     from nnplay.ui.inspector import PLAYGROUND
 
     config = replace(default_config("binary"), dataset="circle", hidden=(HiddenLayer(6, "relu"),),
@@ -130,9 +130,9 @@ def test_inspects_the_playground_binary_model():
 def _toy_trainer(task: str, **changes):
     from dataclasses import replace
 
-    from nnplay.config import HiddenLayer, default_config
-    from nnplay.datasets import load_dataset
-    from nnplay.training import Trainer
+    from nnplay.config.schema import HiddenLayer, default_config
+    from nnplay.data.load import load_dataset
+    from nnplay.engine.training import Trainer
 
     config = replace(default_config(task), hidden=(HiddenLayer(8, "relu"),), optimizer="adam", learning_rate=0.03,
                      epochs=15, n_samples=200, **changes)
@@ -194,9 +194,9 @@ def hostile_csv(task: str) -> bytes:
 def hostile_trainer(task: str):
     from dataclasses import replace
 
-    from nnplay.config import HiddenLayer, default_config
-    from nnplay.datasets import parse_csv
-    from nnplay.training import Trainer
+    from nnplay.config.schema import HiddenLayer, default_config
+    from nnplay.data.csv_upload import parse_csv
+    from nnplay.engine.training import Trainer
 
     targets = ("label",) if task == "multiclass" else tuple(HOSTILE_NAMES[:3])
     config = replace(default_config(task), dataset="csv", csv_targets=targets, features=("x1", "x2"),
@@ -275,10 +275,10 @@ def test_after_a_reload_a_saved_model_loads_into_the_inspector():
     """A reload forgets the Playground's model; the Inspector says so and takes the .keras file back."""
     from dataclasses import replace
 
-    from nnplay.config import PlaygroundConfig
-    from nnplay.datasets import load_dataset
-    from nnplay.model import to_keras_bytes
-    from nnplay.training import Trainer
+    from nnplay.config.schema import PlaygroundConfig
+    from nnplay.data.load import load_dataset
+    from nnplay.engine.model import to_keras_bytes
+    from nnplay.engine.training import Trainer
 
     config = replace(PlaygroundConfig(), epochs=10)
     trained = Trainer(config, load_dataset(config))

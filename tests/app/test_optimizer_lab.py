@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnplay.trajectories import OPTIMIZER_KINDS
+from nnplay.config.catalog import surface_variants
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "3_Optimizer_Lab.py")
 
@@ -43,7 +43,7 @@ def lab():
 
 def test_default_view_runs_all_six_optimizers_on_the_bowl(lab):
     assert lab.selectbox(key="lab_surface").value == "bowl"
-    assert lab.pills(key="lab_kinds").value == list(OPTIMIZER_KINDS)
+    assert lab.pills(key="lab_kinds").value == list(surface_variants())
     drawn = paths(lab)
     assert set(drawn) == {"Gradient descent", "Momentum", "Nesterov", "RMSprop", "Adagrad", "Adam"}
     assert len(drawn["Gradient descent"]) == 101  # start + 100 steps
@@ -72,7 +72,7 @@ def test_learning_rate_too_large_preset(lab):
     button(lab, "Learning rate too large").click().run()
     assert not lab.exception, lab.exception
     assert lab.select_slider(key="lab_lr").value == 1.05
-    assert set(lab.pills(key="lab_kinds").value) == {"gd", "momentum", "adam"}
+    assert set(lab.pills(key="lab_kinds").value) == {"sgd", "momentum", "adam"}
     story = " ".join(i.value for i in lab.info)
     assert "diverged at step" in story and "Adam calms down" in story
     assert any(w.value.startswith("Gradient descent diverged at step") for w in lab.warning)

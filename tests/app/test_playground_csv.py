@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.playground import PAGE, button, csv_uploaders as uploaders
+from tests.app.playground import PAGE, button
+from tests.app.playground import csv_uploaders as uploaders
 
 PETS = ("size,weight,kind\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
                                        for i in range(40))).encode()

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 import harness
+import pytest
 
 E2E_DIR = Path(__file__).resolve().parent
 

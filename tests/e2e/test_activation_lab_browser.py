@@ -4,8 +4,13 @@
 import re
 
 import pytest
-
-from harness import assert_no_exception, click_button, open_app, screenshot, wait_for_text
+from harness import (
+    assert_no_exception,
+    click_button,
+    open_app,
+    screenshot,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -13,12 +13,19 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-import pytest
-
 import harness
-from harness import app_url, assert_no_exception, current_query, runs_finished, wait_for_app_idle, wait_for_text
-from nnplay.config import HiddenLayer, PlaygroundConfig
-from nnplay.urlstate import to_query_string
+import pytest
+from harness import (
+    app_url,
+    assert_no_exception,
+    current_query,
+    runs_finished,
+    wait_for_app_idle,
+    wait_for_text,
+)
+
+from nnplay.config.links import to_query_string
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig
 
 pytestmark = pytest.mark.e2e
 

@@ -1,7 +1,6 @@
 """The home page (app.py) renders in a real browser, without errors."""
 
 import pytest
-
 from harness import assert_no_exception, open_app, screenshot, wait_for_text
 
 pytestmark = pytest.mark.e2e
@@ -31,9 +30,8 @@ def test_home_renders(page, streamlit_server, server_log):
 
 
 def test_a_pasted_tf_playground_link_opens_the_playground(page, streamlit_server, server_log):
-    from playwright.sync_api import expect
-
     from harness import click_button, current_query
+    from playwright.sync_api import expect
 
     open_app(page, streamlit_server)
     box = page.get_by_label("Paste an nnplay link — or a TensorFlow Playground link (playground.tensorflow.org/#…)")

@@ -7,8 +7,14 @@ backslash escapes, which once let a crafted link put clickable links into nnplay
 import json
 
 import pytest
-
-from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
+from harness import (
+    assert_no_exception,
+    click_button,
+    expect_rerun,
+    open_app,
+    screenshot,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 

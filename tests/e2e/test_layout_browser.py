@@ -2,10 +2,15 @@
 sees the decision boundary soon after Train, and a browser that prefers dark gets a dark app with
 dark plots (a screenshot of each theme goes to test-artifacts/)."""
 
-import pytest
-
-from harness import assert_no_exception, click_button, open_app, screenshot, wait_for_text
 import harness
+import pytest
+from harness import (
+    assert_no_exception,
+    click_button,
+    open_app,
+    screenshot,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 

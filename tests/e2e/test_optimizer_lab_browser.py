@@ -1,8 +1,14 @@
 """The Optimizer Lab in a real browser: one preset runs the optimizers and their paths appear."""
 
 import pytest
-
-from harness import assert_no_exception, click_button, expect_rerun, open_app, screenshot, wait_for_text
+from harness import (
+    assert_no_exception,
+    click_button,
+    expect_rerun,
+    open_app,
+    screenshot,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.e2e
 

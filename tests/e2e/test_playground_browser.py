@@ -5,9 +5,6 @@ written back into the URL."""
 import re
 
 import pytest
-from playwright.sync_api import expect
-
-
 from harness import (
     assert_no_exception,
     click_button,
@@ -17,8 +14,10 @@ from harness import (
     screenshot,
     wait_for_text,
 )
-from nnplay.config import HiddenLayer, PlaygroundConfig
-from nnplay.urlstate import to_query_string
+from playwright.sync_api import expect
+
+from nnplay.config.links import to_query_string
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig
 
 pytestmark = pytest.mark.e2e
 

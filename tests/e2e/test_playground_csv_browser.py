@@ -2,11 +2,16 @@
 widget, upload a file, pick the target column, Train, see the result."""
 
 import pytest
-from playwright.sync_api import expect
-
 from harness import (
-    assert_no_exception, choose_option, click_button, expect_rerun, open_app, screenshot, wait_for_text,
+    assert_no_exception,
+    choose_option,
+    click_button,
+    expect_rerun,
+    open_app,
+    screenshot,
+    wait_for_text,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

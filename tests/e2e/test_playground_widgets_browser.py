@@ -4,11 +4,16 @@ download button survives a reload by loading the file back; choosing MNIST in th
 which MNIST this server has."""
 
 import pytest
-from playwright.sync_api import expect
-
 from harness import (
-    assert_no_exception, choose_option, click_button, expect_rerun, open_app, screenshot, wait_for_text,
+    assert_no_exception,
+    choose_option,
+    click_button,
+    expect_rerun,
+    open_app,
+    screenshot,
+    wait_for_text,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from nnplay import datasets
+from nnplay.data import mnist as datasets
 
 
 def run_in_two_workers(folder: Path, jobs: dict[str, dict], timeout: int) -> dict[str, str]:

@@ -7,13 +7,14 @@ import keras
 import numpy as np
 import pytest
 
-from nnplay import activation_lab as lab
-from nnplay import activation_plots
-from nnplay.config import ACTIVATIONS, HiddenLayer, PlaygroundConfig
-from nnplay.datasets import load_dataset
-from nnplay.grid import PlaneProbe
-from nnplay.model import build_model
-from nnplay.training import Trainer
+from nnplay.config.catalog import hidden_activations
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig
+from nnplay.data.load import load_dataset
+from nnplay.engine.model import build_model
+from nnplay.engine.plane import PlaneProbe
+from nnplay.engine.training import Trainer
+from nnplay.figures import activation_lab as activation_plots
+from nnplay.labs.activation import experiments as lab
 
 # ------------------------------------------------------------------ activation curves
 
@@ -50,7 +51,7 @@ def test_tape_derivative_matches_finite_differences_of_the_keras_function(name):
 def test_every_lab_activation_is_known_to_keras_and_covers_the_playground():
     for name in lab.LAB_ACTIVATIONS:
         keras.activations.get(name)  # raises for an unknown name
-    assert set(ACTIVATIONS) <= set(lab.LAB_ACTIVATIONS)
+    assert set(hidden_activations()) <= set(lab.LAB_ACTIVATIONS)
     curve = lab.activation_curve("gelu", (-3, 3), 7)
     assert curve.z.tolist() == [-3, -2, -1, 0, 1, 2, 3] and curve.value.shape == curve.derivative.shape == (7,)
 

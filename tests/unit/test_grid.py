@@ -7,12 +7,23 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from nnplay.config import TASKS, HiddenLayer, PlaygroundConfig, default_config
-from nnplay.datasets import load_dataset, transform_features
-from nnplay.grid import (INPUT_RANGE, PlaneProbe, PlaneView, binary_surface, label_surface, multiclass_surface,
-                         plane_grid, regression_surface, surface)
-from nnplay.model import to_probabilities
-from nnplay.training import Trainer
+from nnplay.config.catalog import TASKS
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig, default_config
+from nnplay.data.generators import transform_features
+from nnplay.data.load import load_dataset
+from nnplay.engine.model import to_probabilities
+from nnplay.engine.plane import (
+    INPUT_RANGE,
+    PlaneProbe,
+    PlaneView,
+    binary_surface,
+    label_surface,
+    multiclass_surface,
+    plane_grid,
+    regression_surface,
+    surface,
+)
+from nnplay.engine.training import Trainer
 
 RES = 24
 

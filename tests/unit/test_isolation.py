@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nnplay.config import HiddenLayer, PlaygroundConfig
-from nnplay.datasets import load_dataset
-from nnplay.training import Trainer
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig
+from nnplay.data.load import load_dataset
+from nnplay.engine.training import Trainer
 
 CONFIG = PlaygroundConfig(n_samples=200, noise=0.1, epochs=20, seed=5,
                           hidden=(HiddenLayer(4, "tanh"), HiddenLayer(2, "tanh")))
@@ -106,7 +106,7 @@ def test_loss_history_csv_round_trips_every_float():
 def test_pool_hands_an_ended_sessions_trainer_to_the_next_one_restarted_never_two_at_once():
     import gc
 
-    from nnplay.pool import TrainerPool
+    from nnplay.engine.pool import TrainerPool
 
     pool = TrainerPool(max_idle=2)
     data = load_dataset(CONFIG)
@@ -129,8 +129,8 @@ def test_pool_hands_an_ended_sessions_trainer_to_the_next_one_restarted_never_tw
     assert other.trainer is not used and pool.built == 3
 
 
-@pytest.mark.parametrize("first_import", ["nnplay.surfaces", "nnplay.trajectories", "nnplay.training",
-                                          "nnplay.activation_lab"])
+@pytest.mark.parametrize("first_import", ["nnplay.labs.optimizer.surfaces", "nnplay.labs.optimizer.trajectories", "nnplay.engine.training",
+                                          "nnplay.labs.activation.experiments"])
 def test_the_thread_setting_holds_whichever_engine_module_a_page_imports_first(first_import):
     # A fresh interpreter: in this one TensorFlow's runtime may have started long ago.
     import subprocess

@@ -7,11 +7,22 @@ import keras
 import numpy as np
 import pytest
 
-from nnplay.config import ACTIVATIONS, OPTIMIZERS, TASKS, HiddenLayer, PlaygroundConfig, count_params, default_config
-from nnplay.model import build_loss, build_model, build_optimizer, to_probabilities
+from nnplay.config.catalog import OPTIMIZERS, TASKS, hidden_activations
+from nnplay.config.schema import (
+    HiddenLayer,
+    PlaygroundConfig,
+    count_params,
+    default_config,
+)
+from nnplay.engine.model import (
+    build_loss,
+    build_model,
+    build_optimizer,
+    to_probabilities,
+)
 
 
-@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("name", hidden_activations())
 def test_every_activation_is_a_keras_activation(name):
     assert callable(keras.activations.get(name))
 

@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from nnplay.config import default_config
-from nnplay.predictions import gallery_order, in_cell, per_class_accuracy, predictions_for, top_k
+from nnplay.config.schema import default_config
+from nnplay.labs.inspector.predictions import (
+    gallery_order,
+    in_cell,
+    per_class_accuracy,
+    predictions_for,
+    top_k,
+)
 
 LOGITS = np.array([[5.0, 0.0, 0.0], [0.0, 9.0, 0.0], [0.0, 0.0, 1.0], [0.2, 0.0, 0.1]], np.float32)
 TRUE = np.array([0, 0, 2, 1])  # example 1 is a confident mistake, example 3 a hesitant one
@@ -41,7 +47,12 @@ def test_sigmoid_outputs_need_not_sum_to_one():
 # ------------------------------------------------------------------ picking, sigmoids, thresholds
 from dataclasses import replace  # noqa: E402
 
-from nnplay.predictions import logits_of, nearest_point, sigmoid_and_softmax, threshold_report  # noqa: E402
+from nnplay.labs.inspector.predictions import (  # noqa: E402
+    logits_of,
+    nearest_point,
+    sigmoid_and_softmax,
+    threshold_report,
+)
 
 
 def test_nearest_point_picks_the_closest_test_point():
@@ -85,7 +96,7 @@ def test_threshold_trades_precision_for_recall():
 
 
 def test_threshold_sweep_agrees_with_scikit_learn_at_every_threshold():
-    from nnplay.predictions import threshold_sweep
+    from nnplay.labs.inspector.predictions import threshold_sweep
 
     rng = np.random.default_rng(0)
     probabilities, truth = rng.random((50, 3)), rng.random((50, 3)) > 0.6

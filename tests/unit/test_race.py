@@ -5,11 +5,19 @@ from dataclasses import fields, replace
 import numpy as np
 import pytest
 
-from nnplay.config import ConfigError, HiddenLayer, PlaygroundConfig
-from nnplay.datasets import load_dataset
-from nnplay.model import build_model
-from nnplay.race import (
-    OPTIMIZER_FIELDS, RACERS, Lane, Race, epochs_to_reach, lane_advice, lane_config, summary_rows, winner,
+from nnplay.config.catalog import OPTIMIZERS, VARIANTS, race_variants
+from nnplay.config.schema import ConfigError, HiddenLayer, PlaygroundConfig
+from nnplay.data.load import load_dataset
+from nnplay.engine.model import build_model
+from nnplay.labs.optimizer.race import (
+    OPTIMIZER_FIELDS,
+    Lane,
+    Race,
+    epochs_to_reach,
+    lane_advice,
+    lane_config,
+    summary_rows,
+    winner,
 )
 
 BASE = PlaygroundConfig(dataset="circle", n_samples=120, noise=0.1, batch_size=10, epochs=4, seed=7,
@@ -24,14 +32,15 @@ def finished_race():
     return race, updates
 
 
-@pytest.mark.parametrize("key", list(RACERS))
+@pytest.mark.parametrize("key", race_variants())
 def test_a_lane_changes_only_the_optimizer_fields(key):
     config = lane_config(BASE, key)
     changed = {f.name for f in fields(PlaygroundConfig) if getattr(config, f.name) != getattr(BASE, f.name)}
     assert changed <= set(OPTIMIZER_FIELDS)
-    assert config.optimizer == RACERS[key].optimizer and config.learning_rate == RACERS[key].race_lr
-    low, high = RACERS[key].typical_lr
-    assert low <= RACERS[key].race_lr <= high  # a usual rate for the optimizer, not a trick
+    variant = VARIANTS[key]
+    assert config.optimizer == variant.optimizer and config.learning_rate == variant.race_lr
+    low, high = OPTIMIZERS[variant.optimizer].typical_lr
+    assert low <= variant.race_lr <= high  # a usual rate for the optimizer, not a trick
 
 
 def test_momentum_and_nesterov_lanes_are_sgd_with_momentum():
@@ -106,7 +115,7 @@ def test_a_diverging_lane_is_reported_and_the_others_still_run():
 
 
 def test_race_figure_overlays_the_lanes_and_marks_the_target(finished_race):
-    from nnplay import lab_plots
+    from nnplay.figures import optimizer_lab as lab_plots
 
     race, _ = finished_race
     target = race.lanes[2].train_loss[1]  # Adam reaches this at epoch 2 at the latest
@@ -114,22 +123,21 @@ def test_race_figure_overlays_the_lanes_and_marks_the_target(finished_race):
     curves = [t for t in figure.data if t.mode == "lines" and not t.name.startswith("target")]
     assert [t.name for t in curves] == ["SGD (lr 0.05)", "SGD (lr 0.05)", "Adam (lr 0.01)"]
     assert all(len(t.x) == BASE.epochs for t in curves)
-    assert curves[0].line.color == lab_plots.KIND_COLORS["gd"] and curves[2].line.color == lab_plots.KIND_COLORS["adam"]
+    assert curves[0].line.color == VARIANTS["sgd"].color and curves[2].line.color == VARIANTS["adam"].color
     assert any(t.name == f"target loss {target:g}" for t in figure.data)
     adam_dot = next(t for t in figure.data if t.name == "Adam reached")
     assert adam_dot.x[0] == race.lanes[2].epochs_to(target) <= 2
 
 
-def test_every_racer_has_a_colour():
-    from nnplay import lab_plots
-
-    assert all(("gd" if key == "sgd" else key) in lab_plots.KIND_COLORS for key in RACERS)
+def test_every_racer_has_its_own_colour():
+    colours = [VARIANTS[key].color for key in race_variants()]
+    assert len(set(colours)) == len(colours)
 
 
 def test_a_repeated_race_reuses_the_pooled_lanes_and_runs_the_same():
     # Each new Trainer compiles XLA programs that TensorFlow never frees; the second race of the
     # same setup must take the first one's trainers back from the pool, restarted.
-    from nnplay.pool import POOL
+    from nnplay.engine.pool import POOL
 
     data = load_dataset(BASE)
     entries = [("sgd", 0.1), ("adam", 0.01)]
@@ -148,7 +156,7 @@ OPENING = PlaygroundConfig(dataset="circle", n_samples=300, noise=0.1, batch_siz
 
 def test_at_their_race_rates_every_optimizer_reaches_the_opening_target():
     """Issue 10: Adam at Keras's default 0.001 came last, "not reached", with no word on why."""
-    lanes = Race(OPENING, [(key, None) for key in RACERS], load_dataset(OPENING)).run_to_end()
+    lanes = Race(OPENING, [(key, None) for key in race_variants()], load_dataset(OPENING)).run_to_end()
     assert {lane.label: lane.epochs_to(0.3) is not None for lane in lanes} == {lane.label: True for lane in lanes}
     assert all(lane_advice(lane, 0.3) is None for lane in lanes)
 

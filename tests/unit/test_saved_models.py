@@ -8,10 +8,20 @@ import keras
 import numpy as np
 import pytest
 
-from nnplay.config import HiddenLayer, PlaygroundConfig, default_config, n_outputs
-from nnplay.datasets import load_dataset
-from nnplay.model import build_model, to_keras_bytes
-from nnplay.saved_models import ModelFileError, describe, read_model, setup_for_model
+from nnplay.config.schema import (
+    HiddenLayer,
+    PlaygroundConfig,
+    default_config,
+    n_outputs,
+)
+from nnplay.data.load import load_dataset
+from nnplay.engine.model import build_model, to_keras_bytes
+from nnplay.engine.saved_models import (
+    ModelFileError,
+    describe,
+    read_model,
+    setup_for_model,
+)
 
 
 def saved(config: PlaygroundConfig, inputs: int, outputs: int) -> bytes:
@@ -81,7 +91,7 @@ def test_files_that_are_not_models_are_refused(content, words):
 
 
 def test_the_loaded_model_scores_as_the_trained_one():
-    from nnplay.training import Trainer
+    from nnplay.engine.training import Trainer
 
     config = replace(PlaygroundConfig(), epochs=20)
     data = load_dataset(config)

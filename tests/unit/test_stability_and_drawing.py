@@ -3,9 +3,14 @@
 import numpy as np
 import pytest
 
-from nnplay.drawing import centre_of_mass, to_mnist
-from nnplay.stability import (
-    compare, loss_text, naive_softmax, round_off_example, stable_log_softmax, why_naive_failed,
+from nnplay.labs.inspector.drawing import centre_of_mass, to_mnist
+from nnplay.labs.inspector.stability import (
+    compare,
+    loss_text,
+    naive_softmax,
+    round_off_example,
+    stable_log_softmax,
+    why_naive_failed,
 )
 
 LOGITS = np.array([2.0, 1.0, 0.1], np.float32)

@@ -14,7 +14,7 @@ import pytest
 from streamlit import config as st_config
 from streamlit.byte_util import config_max_cache_data_size_to_bytes
 
-from nnplay.datasets import CSV_MAX_BYTES
+from nnplay.data.csv_upload import CSV_MAX_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = ROOT / ".streamlit" / "config.toml"

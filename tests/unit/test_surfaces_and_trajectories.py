@@ -5,11 +5,21 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from nnplay import lab_plots
-from nnplay.surfaces import SURFACES, get_surface
-from nnplay.trajectories import (
-    FAR_OUTSIDE, OPTIMIZER_KINDS, PRESETS, _first_bad_position, divergence_advice, keras_code, progress, run_all,
-    run_optimizer, stability_limit, stability_note, summary_rows,
+from nnplay.config.catalog import OPTIMIZERS, VARIANTS, surface_variants
+from nnplay.figures import optimizer_lab as lab_plots
+from nnplay.labs.optimizer.surfaces import SURFACES, get_surface
+from nnplay.labs.optimizer.trajectories import (
+    FAR_OUTSIDE,
+    PRESETS,
+    divergence_advice,
+    first_bad_position,
+    keras_code,
+    progress,
+    run_all,
+    run_optimizer,
+    stability_limit,
+    stability_note,
+    summary_rows,
 )
 
 BOWL = SURFACES["bowl"]
@@ -62,7 +72,7 @@ def test_unknown_surface_is_a_clear_error():
 
 # ------------------------------------------------------------------ trajectories
 def test_gradient_descent_with_a_tiny_rate_moves_monotonically_towards_the_minimum():
-    t = run_optimizer(BOWL, "gd", (-8.0, 1.5), 0.01, 100)
+    t = run_optimizer(BOWL, "sgd", (-8.0, 1.5), 0.01, 100)
     assert t.steps == 100 and t.diverged_at is None
     assert np.all(np.diff(t.costs) < 0)  # every step lowers the cost
     # Each coordinate shrinks towards 0 without ever crossing it: no overshoot, no zig-zag.
@@ -71,7 +81,7 @@ def test_gradient_descent_with_a_tiny_rate_moves_monotonically_towards_the_minim
 
 
 def test_gradient_descent_is_plain_lr_times_gradient():
-    t = run_optimizer(BOWL, "gd", (-8.0, 1.5), 0.1, 5)
+    t = run_optimizer(BOWL, "sgd", (-8.0, 1.5), 0.1, 5)
     # Keras keeps the learning rate in a float32 variable: 0.1 is 0.1 to ~1.5e-8.
     np.testing.assert_allclose(t.deltas, -0.1 * t.gradients, rtol=1e-7)
     np.testing.assert_allclose(t.effective_rates, 0.1, rtol=1e-7)  # one rate for both parameters
@@ -88,14 +98,15 @@ def test_adams_first_step_is_the_learning_rate_for_each_parameter():
     assert rates[0] / rates[1] == pytest.approx(abs(g[1] / g[0]), rel=1e-3)  # one rate per parameter
 
 
-@pytest.mark.parametrize("kind", list(OPTIMIZER_KINDS))
+@pytest.mark.parametrize("kind", surface_variants())
 def test_the_lab_runs_exactly_keras_optimizer_steps(kind):
     """The traced, re-armed runner (state reset between runs) equals a fresh eager Keras loop."""
     surface, start, lr = SURFACES["rosenbrock"], (-1.5, 2.0), 1e-3
     run_optimizer(surface, kind, (0.5, 0.5), 0.01, 7)  # dirty the runner's optimizer state first
     ours = run_optimizer(surface, kind, start, lr, 6)
     w = keras.Variable(np.array(start), dtype="float64")
-    optimizer = OPTIMIZER_KINDS[kind].build(lr)
+    variant = VARIANTS[kind]  # the Keras class with the variant's own arguments, built here by hand
+    optimizer = getattr(keras.optimizers, OPTIMIZERS[variant.optimizer].keras_class)(learning_rate=lr, **dict(variant.settings))
     expected = [w.numpy()]
     for _ in range(6):
         with tf.GradientTape() as tape:
@@ -106,7 +117,7 @@ def test_the_lab_runs_exactly_keras_optimizer_steps(kind):
 
 
 def test_too_large_a_rate_stops_cleanly_and_says_where():
-    t = run_optimizer(BOWL, "gd", (-8.0, 1.5), 1.05, 200)
+    t = run_optimizer(BOWL, "sgd", (-8.0, 1.5), 1.05, 200)
     assert t.diverged_at is not None and t.diverged_at < 200
     assert t.steps == t.diverged_at - 1 and len(t.gradients) == t.steps
     assert np.all(np.isfinite(t.positions)) and all(BOWL.contains(p, FAR_OUTSIDE) for p in t.positions)
@@ -117,16 +128,16 @@ def test_too_large_a_rate_stops_cleanly_and_says_where():
 
 def test_non_finite_points_count_as_divergence():
     positions = np.array([[0.0, 0.0], [1.0, 1.0], [np.nan, 1.0]])
-    assert _first_bad_position(BOWL, positions, np.array([0.0, 1.0, 2.0])) == 2
-    assert _first_bad_position(BOWL, positions[:2], np.array([0.0, np.inf])) == 1
-    assert _first_bad_position(BOWL, positions[:2], np.array([0.0, 1.0])) is None
+    assert first_bad_position(BOWL, positions, np.array([0.0, 1.0, 2.0])) == 2
+    assert first_bad_position(BOWL, positions[:2], np.array([0.0, np.inf])) == 1
+    assert first_bad_position(BOWL, positions[:2], np.array([0.0, 1.0])) is None
 
 
 def test_bad_inputs_are_clear_errors():
     with pytest.raises(ValueError, match="learning rate"):
-        run_optimizer(BOWL, "gd", (1.0, 1.0), 0.0, 10)
+        run_optimizer(BOWL, "sgd", (1.0, 1.0), 0.0, 10)
     with pytest.raises(ValueError, match="step"):
-        run_optimizer(BOWL, "gd", (1.0, 1.0), 0.1, 0)
+        run_optimizer(BOWL, "sgd", (1.0, 1.0), 0.1, 0)
     with pytest.raises(KeyError, match="choose one of"):
         run_optimizer(BOWL, "lion", (1.0, 1.0), 0.1, 10)
 
@@ -141,15 +152,15 @@ def test_head_steps_through_a_run():
 
 def test_himmelblau_optimizers_from_one_start_reach_different_minima():
     surface = SURFACES["himmelblau"]
-    runs = run_all(surface, ["gd", "adam"], surface.default_start, surface.default_lr, surface.default_steps)
+    runs = run_all(surface, ["sgd", "adam"], surface.default_start, surface.default_lr, surface.default_steps)
     ends = {t.kind: surface.nearest_minimum(t.final_position) for t in runs}
     for t in runs:
         assert np.hypot(*(t.final_position - np.array(ends[t.kind]))) < 0.25  # the minima are > 3 apart
-    assert ends["gd"] != ends["adam"]
+    assert ends["sgd"] != ends["adam"]
 
 
 def test_summary_rows_say_where_each_run_ended():
-    runs = run_all(BOWL, ["gd", "nesterov"], (-8.0, 1.5), 0.9, 100)
+    runs = run_all(BOWL, ["sgd", "nesterov"], (-8.0, 1.5), 0.9, 100)
     gd, nesterov = summary_rows(BOWL, runs)
     assert gd["steps run"] == 100 and gd["diverged at step"] == "—"
     # GD ends within 1 % of the box diagonal (0.21) of the minimum: from the first such step on.
@@ -162,7 +173,7 @@ def test_too_small_story_gd_crawls_in_one_direction_and_adam_gets_further():
     preset = PRESETS["too_small"]
     runs = {t.kind: t for t in run_all(preset.surface, preset.kinds, preset.start, preset.learning_rate,
                                        preset.steps)}
-    gd, adam = runs["gd"], runs["adam"]
+    gd, adam = runs["sgd"], runs["adam"]
     assert np.all(gd.deltas[:, 0] > 0)  # every step along w₁ the same way
     assert progress(gd, (0, 0)) < 0.5 < progress(adam, (0, 0))
     story = preset.story(BOWL, list(runs.values()))
@@ -173,7 +184,7 @@ def test_too_large_story_gd_diverges_and_adam_calms_down():
     preset = PRESETS["too_large"]
     runs = {t.kind: t for t in run_all(preset.surface, preset.kinds, preset.start, preset.learning_rate,
                                        preset.steps)}
-    gd, adam = runs["gd"], runs["adam"]
+    gd, adam = runs["sgd"], runs["adam"]
     assert gd.diverged_at is not None and adam.diverged_at is None
     half = adam.steps // 2
     assert adam.step_sizes[half:, 1].mean() < adam.step_sizes[:half, 1].mean() / 3
@@ -191,7 +202,7 @@ def test_keras_code_names_the_real_optimizer_call():
 
 # ------------------------------------------------------------------ figures
 def test_contour_figure_draws_each_path_up_to_the_chosen_step():
-    runs = run_all(BOWL, ["gd", "adam"], (-8.0, 1.5), 0.1, 30)
+    runs = run_all(BOWL, ["sgd", "adam"], (-8.0, 1.5), 0.1, 30)
     figure = lab_plots.contour_figure(BOWL, runs, n_steps=10)
     paths = [trace for trace in figure.data if getattr(trace, "mode", None) == "lines+markers"]
     assert [trace.name for trace in paths] == ["Gradient descent", "Adam"]
@@ -204,12 +215,12 @@ def test_contour_figure_draws_each_path_up_to_the_chosen_step():
 
 
 def test_every_optimizer_has_its_own_colour():
-    colours = [lab_plots.KIND_COLORS[kind] for kind in OPTIMIZER_KINDS]
+    colours = [VARIANTS[kind].color for kind in VARIANTS]
     assert len(set(colours)) == len(colours)
 
 
 def test_cost_and_step_size_figures():
-    runs = run_all(BOWL, ["gd", "adam"], (-8.0, 1.5), 0.05, 20)
+    runs = run_all(BOWL, ["sgd", "adam"], (-8.0, 1.5), 0.05, 20)
     cost = lab_plots.cost_figure(BOWL, runs)
     assert len(cost.data) == 2 and all(np.all(np.asarray(trace.y) > 0) for trace in cost.data)
     rates = lab_plots.step_size_figure(runs[1], "rate", reference_lr=0.05)
@@ -223,20 +234,20 @@ def test_cost_and_step_size_figures():
 def test_no_optimizer_diverges_at_a_surfaces_opening_settings(key):
     """Issue 10: the lab opened on "Nesterov diverged at step 5", a failure with no word on why."""
     surface = SURFACES[key]
-    runs = run_all(surface, list(OPTIMIZER_KINDS), surface.default_start, surface.default_lr,
+    runs = run_all(surface, list(surface_variants()), surface.default_start, surface.default_lr,
                    surface.default_steps)
     assert [t.label for t in runs if t.diverged_at is not None] == []
 
 
 def test_the_bowl_still_zig_zags_at_its_opening_rate():
-    gd = run_optimizer(BOWL, "gd", BOWL.default_start, BOWL.default_lr, BOWL.default_steps)
+    gd = run_optimizer(BOWL, "sgd", BOWL.default_start, BOWL.default_lr, BOWL.default_steps)
     assert np.all(np.sign(gd.positions[1:4, 1]) == [-1, 1, -1])  # across the valley and back
 
 
-@pytest.mark.parametrize("kind", ["gd", "momentum", "nesterov"])
+@pytest.mark.parametrize("kind", ["sgd", "momentum", "nesterov"])
 def test_stability_limits_of_the_sgd_variants_on_the_bowl_are_where_divergence_starts(kind):
     limit = stability_limit(BOWL, kind)
-    assert limit == pytest.approx({"gd": 1.0, "momentum": 1.9, "nesterov": 3.8 / 2.8 / 2}[kind])
+    assert limit == pytest.approx({"sgd": 1.0, "momentum": 1.9, "nesterov": 3.8 / 2.8 / 2}[kind])
     assert run_optimizer(BOWL, kind, BOWL.default_start, 0.97 * limit, 300).diverged_at is None
     assert run_optimizer(BOWL, kind, BOWL.default_start, 1.03 * limit, 300).diverged_at is not None
     assert stability_limit(BOWL, "adam") is None and stability_limit(SURFACES["rosenbrock"], kind) is None
@@ -248,14 +259,14 @@ def test_a_divergence_is_explained_in_plain_words_with_what_to_try():
     assert advice.startswith(nesterov.divergence)
     assert "overshot the bottom of the steep direction w₂" in advice
     assert "lr < 0.68" in advice and "momentum: lr < 1.9" in advice and "Try a learning rate below 0.68" in advice
-    gd = run_optimizer(BOWL, "gd", BOWL.default_start, 1.05, 100)
+    gd = run_optimizer(BOWL, "sgd", BOWL.default_start, 1.05, 100)
     assert "Gradient descent is stable here only for lr < 1 " in divergence_advice(BOWL, gd)
     himmelblau = SURFACES["himmelblau"]
-    wild = run_optimizer(himmelblau, "gd", himmelblau.default_start, 0.3, 50)
+    wild = run_optimizer(himmelblau, "sgd", himmelblau.default_start, 0.3, 50)
     assert "Try a smaller learning rate, such as 0.1" in divergence_advice(himmelblau, wild)
 
 
 def test_stability_note_lists_the_limits_of_the_chosen_sgd_variants():
-    note = stability_note(BOWL, ["gd", "nesterov", "adam"])
+    note = stability_note(BOWL, ["sgd", "nesterov", "adam"])
     assert "Gradient descent lr < 1, Nesterov lr < 0.68" in note and "Momentum" not in note
-    assert stability_note(BOWL, ["adam"]) == "" and stability_note(SURFACES["saddle"], ["gd"]) == ""
+    assert stability_note(BOWL, ["adam"]) == "" and stability_note(SURFACES["saddle"], ["sgd"]) == ""

@@ -4,7 +4,7 @@ import html
 
 import pytest
 
-from nnplay.plots import literal as plotly_literal
+from nnplay.figures.theme import literal as plotly_literal
 from nnplay.ui.text import md_literal
 
 HOSTILE = [

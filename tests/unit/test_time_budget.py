@@ -12,11 +12,11 @@ import keras
 import numpy as np
 import pytest
 
-from nnplay.config import HiddenLayer, PlaygroundConfig
-from nnplay.datasets import load_dataset
-from nnplay.live import LiveRun
-from nnplay.model import build_loss
-from nnplay.training import Trainer, targets_for_loss
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig
+from nnplay.data.load import load_dataset
+from nnplay.engine.live import LiveRun
+from nnplay.engine.model import build_loss
+from nnplay.engine.training import Trainer, targets_for_loss
 from nnplay.ui import training_panel
 
 CONFIG = replace(PlaygroundConfig(), n_samples=200, hidden=(HiddenLayer(6, "tanh"),), optimizer="adam",

@@ -6,11 +6,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from nnplay.config import TASKS, HiddenLayer, PlaygroundConfig, default_config
-from nnplay.datasets import load_dataset
-from nnplay.metrics import evaluate
-from nnplay.model import to_probabilities
-from nnplay.training import EPOCH_METRICS, Trainer
+from nnplay.config.catalog import TASKS
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig, default_config
+from nnplay.data.load import load_dataset
+from nnplay.engine.metrics import evaluate
+from nnplay.engine.model import to_probabilities
+from nnplay.engine.training import Trainer
 
 SMALL = dict(n_samples=200, epochs=5)
 
@@ -42,7 +43,7 @@ def test_every_task_trains(task):
     config = replace(default_config(task), **SMALL)
     trainer = trainer_for(config)
     assert trainer.run_to_end().status == "finished"
-    assert set(trainer.history.test_metrics) == set(EPOCH_METRICS[task])
+    assert set(trainer.history.test_metrics) == set(TASKS[task].epoch_metrics)
     assert all(np.isfinite(trainer.history.train_loss))
 
 
@@ -202,8 +203,8 @@ def test_final_metrics_from_the_trained_model():
 # ---------------------------------------------------------------- validity ⇒ it trains
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
+from nnplay.config.catalog import is_toy  # noqa: E402
 from tests.unit.test_urlstate import valid_configs  # noqa: E402
-from nnplay.config import is_toy  # noqa: E402
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -219,8 +220,8 @@ def test_any_valid_toy_config_builds_and_trains(config):
 def test_course_network_learns_real_mnist():
     import os
 
+    from nnplay.data.mnist import clear_mnist_cache
     from tests.conftest import SHARED_MNIST
-    from nnplay.datasets import clear_mnist_cache
 
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"real MNIST test set not found at {SHARED_MNIST}")
@@ -245,8 +246,8 @@ def test_the_epoch_code_the_export_copies_is_standalone(tmp_path):
 
     import tensorflow as tf
 
-    from nnplay.codegen import _training_functions
-    from nnplay.model import build_loss, build_model, build_optimizer
+    from nnplay.engine.model import build_loss, build_model, build_optimizer
+    from nnplay.export.keras_script import _training_functions
 
     module = tmp_path / "copied_epoch.py"  # a file, as in the script: AutoGraph reads the loops' source
     module.write_text("import numpy as np\nimport tensorflow as tf\n\n\n" + "\n\n\n".join(_training_functions()))
@@ -260,7 +261,7 @@ def test_the_epoch_code_the_export_copies_is_standalone(tmp_path):
         model, optimizer, loss_fn, config.task, config.uses_logits,
         (tf.constant(data.x_train), tf.constant(targets(config.task, data.y_train))),
         (tf.constant(data.x_test), tf.constant(targets(config.task, data.y_test))),
-        config.batch_size, config.seed)
+        config.batch_size, config.seed, n_metrics=len(TASKS[config.task].epoch_metrics))
     test_losses = [float(run_epoch(epoch)[1]) for epoch in range(3)]
     trainer = trainer_for(config)
     trainer.run_to_end(3)

@@ -17,7 +17,7 @@ def test_trainer_curves_equal_the_recorded_ones(name, monkeypatch):
     if GOLDEN_CONFIGS[name].dataset == "mnist":
         if not SHARED_MNIST.is_dir():
             pytest.skip(f"real MNIST test set not found at {SHARED_MNIST}")
-        from nnplay.datasets import MNIST_DIR_ENV, clear_mnist_cache
+        from nnplay.data.mnist import MNIST_DIR_ENV, clear_mnist_cache
 
         monkeypatch.setenv(MNIST_DIR_ENV, str(SHARED_MNIST))
         clear_mnist_cache()

@@ -1,4 +1,4 @@
-"""Tests for nnplay.urlstate: config <-> query params, and TF Playground links."""
+"""Tests for nnplay.config.links: config <-> query params, and TF Playground links."""
 
 from __future__ import annotations
 
@@ -10,33 +10,34 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from nnplay.config import (
-    ACTIVATIONS,
-    CAPS,
+from nnplay.config.catalog import (
     FEATURES,
     OPTIMIZERS,
     REGULARIZATIONS,
     TASKS,
+    datasets_for,
+    hidden_activations,
+    is_toy,
+)
+from nnplay.config.links import (
+    FIELDS,
+    decode,
+    encode,
+    from_query_string,
+    normalize,
+    to_query_string,
+)
+from nnplay.config.pasted import parse_shared_link
+from nnplay.config.schema import (
+    CAPS,
     HiddenLayer,
     PlaygroundConfig,
-    datasets_for,
-    is_toy,
     is_valid,
     validate,
     with_optimizer,
     with_task,
 )
-from nnplay.urlstate import (
-    FIELDS,
-    decode,
-    encode,
-    from_query_string,
-    from_tf_playground,
-    is_tf_playground_link,
-    normalize,
-    parse_shared_link,
-    to_query_string,
-)
+from nnplay.config.tf_playground import from_tf_playground, is_tf_playground_link
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -75,7 +76,7 @@ column_names = st.text(min_size=1, max_size=100)
 hidden_layers = st.builds(
     HiddenLayer,
     units=st.one_of(st.integers(1, 16), ints_in("units")),
-    activation=st.sampled_from(ACTIVATIONS),
+    activation=st.sampled_from(hidden_activations()),
 )
 
 
@@ -421,7 +422,7 @@ def test_hostile_input_is_cheap():
 def test_urlstate_imports_nothing_heavy():
     import subprocess
 
-    code = ("import sys, nnplay.urlstate; "
+    code = ("import sys, nnplay.config.links; "
             "bad = [m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)

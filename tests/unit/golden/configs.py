@@ -6,9 +6,14 @@ family or TensorFlow version may legitimately round differently.
 
 from dataclasses import replace
 
-from nnplay.config import HiddenLayer, PlaygroundConfig, default_config, with_optimizer
-from nnplay.datasets import load_dataset
-from nnplay.training import Trainer
+from nnplay.config.schema import (
+    HiddenLayer,
+    PlaygroundConfig,
+    default_config,
+    with_optimizer,
+)
+from nnplay.data.load import load_dataset
+from nnplay.engine.training import Trainer
 
 GOLDEN_EPOCHS = 12
 

@@ -1,0 +1,376 @@
+"""The trainer: whole epochs in graph mode, progress snapshots, stop, divergence.
+
+Why not `model.fit`: a toy problem has 25 tiny batches per epoch, and fit pays
+Python and callback overhead on every one of them. Here a `tf.function` runs a
+whole chunk of epochs (shuffling, batches, optimizer steps, test evaluation) in
+one graph call, and the Python side only wakes up between chunks to hand the
+page a snapshot. Chunks grow until one takes about `snapshot_interval` seconds,
+so the page refreshes several times a second however fast the model trains.
+
+Reproducible without global state: the initial weights are seeded per layer
+(nnplay.engine.model) and each epoch's shuffle uses a stateless random op seeded with
+(config.seed, epoch), so the same config gives the same loss history even when
+other sessions train in the same process, and 50 + 50 epochs equal 100.
+
+One definition of an epoch: the functions under "One epoch, the way nnplay trains"
+are standalone (numpy, TensorFlow and each other only). The Trainer uses them, and
+nnplay.export.keras_script copies their source into the exported Keras script, so the script
+trains exactly as the page does and the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import numpy as np
+import tensorflow as tf
+
+from nnplay.config.catalog import TASKS
+from nnplay.config.schema import PlaygroundConfig, check_fits_data, n_outputs
+from nnplay.data.dataset import Dataset
+from nnplay.engine.model import build_loss, build_model, build_optimizer
+
+# ==========================================================================
+# One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
+# TensorFlow as tf, and each other): nnplay.export.keras_script copies their source into the
+# exported script. Keep them that way (no module globals, no nnplay imports).
+# ==========================================================================
+
+
+def targets_for_loss(task, y):
+    """Labels in the shape and dtype each Keras loss expects."""
+    if task == "multiclass":
+        return y.astype(np.int32)
+    if task == "multilabel":
+        return y.astype(np.float32)
+    return y.astype(np.float32).reshape(-1, 1)  # binary and regression: one output unit
+
+
+def per_example_metrics(task, from_logits, y, outputs):
+    """(batch, metrics) of 0/1 hits or absolute errors, one column per metric of the task's record
+    (nnplay.config.catalog.TASKS[task].epoch_metrics), in its order."""
+    threshold = 0.0 if from_logits else 0.5  # a logit > 0 is a probability > 0.5
+    if task == "multiclass":
+        hits = tf.cast(tf.equal(tf.argmax(outputs, axis=-1, output_type=tf.int32), y), tf.float32)
+        return hits[:, None]
+    if task == "binary":
+        hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+        return hits
+    if task == "multilabel":
+        label_hits = tf.cast(tf.equal(tf.cast(outputs > threshold, tf.float32), y), tf.float32)
+        return tf.stack([tf.reduce_mean(label_hits, axis=-1), tf.reduce_min(label_hits, axis=-1)], axis=-1)
+    return tf.abs(outputs - y)  # regression: absolute error
+
+
+def train_step(model, optimizer, loss_fn, task, from_logits, xb, yb):
+    """One optimizer step on one batch; returns the batch's loss sum and metric sums.
+
+    The loss is Keras's mean over the batch plus the L1/L2 penalty (model.losses), as model.fit uses.
+    """
+    variables = model.trainable_variables
+    with tf.GradientTape() as tape:
+        outputs = model(xb, training=True)
+        data_loss = loss_fn(yb, outputs)
+        penalty = model.losses  # L1/L2 terms, empty without regularisation
+        loss = data_loss + tf.add_n(penalty) if penalty else data_loss
+    grads = tape.gradient(loss, variables)
+    optimizer.apply_gradients(zip(grads, variables))
+    count = tf.cast(tf.shape(xb)[0], tf.float32)
+    return data_loss * count, tf.reduce_sum(per_example_metrics(task, from_logits, yb, outputs), axis=0)
+
+
+def batch_order(n, seed, epoch):
+    """The order of the n training examples in this epoch: a shuffle seeded by (seed, epoch).
+
+    Stateless: it depends on nothing but its arguments, so epoch 7 is shuffled the same way
+    whether it runs in a long run, after a pause, or in another program.
+    """
+    pair = tf.stack([tf.constant(seed, tf.int64), tf.cast(epoch, tf.int64)])
+    return tf.argsort(tf.random.stateless_uniform([n], seed=pair))
+
+
+def make_epoch_function(model, optimizer, loss_fn, task, from_logits, train, test, batch_size, seed,
+                        n_metrics):
+    """One whole epoch as a compiled function: epoch number (0-based) → losses and metrics.
+
+    train, test: (x, y) tensors, y as targets_for_loss gives it. batch_size 0 means full batch.
+    n_metrics: how many columns per_example_metrics gives for the task (its epoch metrics).
+    The function returns (train loss, test loss, train metrics, test metrics): the train values
+    are means over the epoch's batches (as the model was while it stepped), the test values are
+    those of the model at the end of the epoch. Shapes are static (full batches via a reshape,
+    the remainder batch on its own), so XLA compiles the whole epoch into one fused program.
+    """
+    x, y = train
+    x_test, y_test = test
+    n = int(x.shape[0])
+    batch = n if batch_size == 0 else min(batch_size, n)
+    n_full, remainder = divmod(n, batch)
+
+    def step(xb, yb):
+        return train_step(model, optimizer, loss_fn, task, from_logits, xb, yb)
+
+    def one_epoch(epoch):
+        loss_sum = tf.constant(0.0)
+        metric_sum = tf.zeros([n_metrics])
+        if n_full == 1 and remainder == 0:  # full batch: plain gradient descent, no shuffle needed
+            loss_sum, metric_sum = step(x, y)
+        else:
+            order = batch_order(n, seed, epoch)
+            batches = tf.reshape(order[: n_full * batch], [n_full, batch])
+            for b in tf.range(n_full):
+                batch_loss, batch_metric = step(tf.gather(x, batches[b]), tf.gather(y, batches[b]))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+            if remainder:
+                rest = order[n_full * batch :]
+                batch_loss, batch_metric = step(tf.gather(x, rest), tf.gather(y, rest))
+                loss_sum += batch_loss
+                metric_sum += batch_metric
+        test_outputs = model(x_test, training=False)
+        test_loss = loss_fn(y_test, test_outputs)
+        test_metric = tf.reduce_mean(per_example_metrics(task, from_logits, y_test, test_outputs), axis=0)
+        return loss_sum / n, test_loss, metric_sum / n, test_metric
+
+    # One signature (a scalar int32 epoch), so calling it with 0, 1, 2... traces and compiles it once.
+    return tf.function(one_epoch, jit_compile=True, input_signature=[tf.TensorSpec([], tf.int32)])
+
+
+# ==========================================================================
+# The Trainer: chunks of epochs, snapshots, stop, divergence
+# ==========================================================================
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Where training stands after the latest epoch of a chunk."""
+
+    epoch: int  # epochs completed in total, including earlier runs of this trainer
+    target_epoch: int  # the epoch this run is heading for
+    train_loss: float
+    test_loss: float
+    train_metrics: dict[str, float]
+    test_metrics: dict[str, float]
+    elapsed: float  # seconds since this run started
+
+    @property
+    def fraction_done(self) -> float:
+        return 1.0 if self.target_epoch == 0 else min(1.0, self.epoch / self.target_epoch)
+
+
+@dataclass
+class History:
+    """Per-epoch curves of everything a trainer has run (across continues)."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_metrics: dict[str, list[float]] = field(default_factory=dict)
+    test_metrics: dict[str, list[float]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def to_csv(self) -> str:
+        """Every epoch's losses and metrics as CSV. repr() round-trips each float exactly, so two
+        downloads can be compared digit for digit (e.g. the same link on two servers)."""
+        columns = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss}
+        columns.update({f"train_{name}": values for name, values in self.train_metrics.items()})
+        columns.update({f"test_{name}": values for name, values in self.test_metrics.items()})
+        lines = [",".join(columns)]
+        lines += [",".join(repr(value) for value in row) for row in zip(*columns.values())]
+        return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a run ended: finished, stopped by the caller, diverged, or out of time."""
+
+    status: str  # "finished" | "stopped" | "diverged" | "time_budget"
+    epochs_run: int
+    seconds: float
+    message: str = ""
+    diverged_epoch: int | None = None
+
+
+def _finite_epochs(results: tuple[np.ndarray, ...]) -> int:
+    """How many epochs of a chunk, from its first, ended with finite train and test losses."""
+    train_loss, test_loss = results[0], results[1]
+    bad = ~(np.isfinite(train_loss) & np.isfinite(test_loss))
+    return int(np.argmax(bad)) if bad.any() else len(bad)
+
+
+class Trainer:
+    """Owns one model and its optimizer; `run(epochs)` trains on and yields snapshots.
+
+    Calling `run` again continues with the optimizer state kept (play/pause);
+    `run(1)` is TF Playground's step. The caller may stop consuming the
+    generator at any snapshot: the model keeps its weights and `history` keeps
+    every epoch completed so far.
+    """
+
+    def __init__(self, config: PlaygroundConfig, data: Dataset, snapshot_interval: float = 0.25):
+        self.config = config
+        self.data = data
+        self.snapshot_interval = snapshot_interval
+        outputs = n_outputs(config, data.n_classes)
+        check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
+        self.model = build_model(config, inputs=data.n_features, outputs=outputs)
+        self.optimizer = build_optimizer(config)
+        self.loss_fn = build_loss(config)
+        self.optimizer.build(self.model.trainable_variables)
+        self.metric_names = TASKS[config.task].epoch_metrics
+        self._clear_progress()
+        train = (tf.constant(data.x_train, tf.float32), tf.constant(targets_for_loss(config.task, data.y_train)))
+        test = (tf.constant(data.x_test, tf.float32), tf.constant(targets_for_loss(config.task, data.y_test)))
+        self._compiled_epoch = make_epoch_function(self.model, self.optimizer, self.loss_fn, config.task,
+                                                   config.uses_logits, train, test, config.batch_size, config.seed,
+                                                   n_metrics=len(self.metric_names))
+        self._run_epochs = tf.function(self._epochs_graph)
+        self._initial_state = self._save_state()
+
+    def restart(self) -> None:
+        """Back to the seeded initial weights and a fresh optimizer, with an empty history; the
+        next run's curve equals a new Trainer's. Why not a new Trainer: each one compiles its own
+        XLA programs, and TensorFlow's XLA cache never evicts them (tensorflow#64170), so a
+        server building a Trainer per Train click grows by several MB a click."""
+        self._restore_state(self._initial_state)
+        self._clear_progress()
+
+    def _clear_progress(self) -> None:
+        """No epochs trained yet: an empty history and no result."""
+        self.history = History(
+            train_metrics={name: [] for name in self.metric_names},
+            test_metrics={name: [] for name in self.metric_names},
+        )
+        self.epoch = 0
+        self.last_result: RunResult | None = None
+
+    # ------------------------------------------------------------------ graph
+    def _epochs_graph(self, first_epoch, n_epochs):
+        """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
+        results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
+        for i in tf.range(n_epochs):
+            values = self._compiled_epoch(first_epoch + i)
+            results = [array.write(i, value) for array, value in zip(results, values)]
+        return tuple(array.stack() for array in results)
+
+    # ----------------------------------------------------------------- python
+    def run(self, epochs: int | None = None, max_seconds: float | None = None) -> Iterator[Snapshot]:
+        """Train `epochs` more epochs (default: config.epochs), yielding a snapshot per chunk.
+
+        Ends with `self.last_result` set. On a NaN/inf loss the run ends "diverged" with the
+        model, the optimizer and the history as they were after the last epoch whose losses
+        were finite (the model's start when even the first epoch diverged: then no history).
+        """
+        epochs = self.config.epochs if epochs is None else epochs
+        target = self.epoch + epochs
+        start = time.perf_counter()
+        chunk = 1
+        self.last_result = RunResult("stopped", 0, 0.0, "Stopped.")
+        first_epoch = self.epoch
+        while self.epoch < target:
+            chunk = min(chunk, target - self.epoch)
+            saved = self._save_state()
+            chunk_start = time.perf_counter()
+            results = self._train_chunk(chunk)
+            chunk_seconds = time.perf_counter() - chunk_start
+            finite = _finite_epochs(results)
+            if finite < chunk:  # NaN/inf in this chunk: keep the model of its last finite epoch
+                self._keep_finite_epochs(saved, finite)
+                diverged = self.epoch + 1
+                elapsed = time.perf_counter() - start
+                self.last_result = RunResult("diverged", self.epoch - first_epoch, elapsed,
+                                             self._divergence_message(diverged), diverged_epoch=diverged)
+                if finite:
+                    yield self._snapshot(target, elapsed)
+                return
+            self._append(*results)
+            elapsed = time.perf_counter() - start
+            # What the run amounts to if the caller stops consuming at this snapshot.
+            self.last_result = RunResult("stopped", self.epoch - first_epoch, elapsed,
+                                         f"Stopped at epoch {self.epoch}; the model so far is kept.")
+            yield self._snapshot(target, elapsed)
+            # Grow the chunk towards one snapshot per interval (first chunks include tracing).
+            per_epoch = chunk_seconds / chunk
+            chunk = max(1, min(chunk * 4, int(self.snapshot_interval / max(per_epoch, 1e-6))))
+            if max_seconds is not None and elapsed > max_seconds and self.epoch < target:
+                self.last_result = RunResult(
+                    "time_budget",
+                    self.epoch - first_epoch,
+                    elapsed,
+                    f"Stopped after {elapsed:.0f} s, the time limit of one run; the model so far is kept "
+                    f"(epoch {self.epoch}). Press Continue to train on.",
+                )
+                return
+        self.last_result = RunResult("finished", self.epoch - first_epoch, time.perf_counter() - start, "Finished.")
+
+    def run_to_end(self, epochs: int | None = None, max_seconds: float | None = None) -> RunResult:
+        """Run without looking at snapshots (tests, benchmarks, notebooks)."""
+        for _ in self.run(epochs, max_seconds):
+            pass
+        return self.last_result
+
+    def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
+        """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
+        arrays = self._run_epochs(tf.constant(self.epoch, tf.int32), tf.constant(n_epochs, tf.int32))
+        return tuple(array.numpy() for array in arrays)
+
+    def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:
+        """Back to the chunk's start, then train its first `finite` epochs again and keep them.
+
+        The second pass gives the same numbers as the first: every epoch's shuffle is seeded
+        by (seed, epoch) and nothing else changes, so this is the model of the last finite epoch.
+        """
+        self._restore_state(saved)
+        if finite:
+            self._append(*self._train_chunk(finite))
+
+    def _divergence_message(self, diverged: int) -> str:
+        rate = self.config.learning_rate
+        if self.epoch:
+            kept = f"The model is kept as it was after epoch {self.epoch}, the last with a finite loss."
+        else:
+            kept = "No epoch ended with a finite loss, so the model is kept at its initial weights."
+        return (f"The loss became NaN or infinite at epoch {diverged}: the learning rate ({rate:g}) is too "
+                f"large for this network and optimizer. Try a smaller one (e.g. {rate / 10:g}). {kept}")
+
+    def _append(self, train_loss, test_loss, train_metric, test_metric) -> None:
+        for i in range(len(train_loss)):
+            self.epoch += 1
+            self.history.epoch.append(self.epoch)
+            self.history.train_loss.append(float(train_loss[i]))
+            self.history.test_loss.append(float(test_loss[i]))
+            for j, name in enumerate(self.metric_names):
+                self.history.train_metrics[name].append(float(train_metric[i, j]))
+                self.history.test_metrics[name].append(float(test_metric[i, j]))
+
+    def _snapshot(self, target: int, elapsed: float) -> Snapshot:
+        h = self.history
+        return Snapshot(
+            epoch=self.epoch,
+            target_epoch=target,
+            train_loss=h.train_loss[-1],
+            test_loss=h.test_loss[-1],
+            train_metrics={name: values[-1] for name, values in h.train_metrics.items()},
+            test_metrics={name: values[-1] for name, values in h.test_metrics.items()},
+            elapsed=elapsed,
+        )
+
+    def _save_state(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.model.variables] + [v.numpy() for v in self.optimizer.variables]
+
+    def _restore_state(self, saved: list[np.ndarray]) -> None:
+        for variable, value in zip(list(self.model.variables) + list(self.optimizer.variables), saved):
+            variable.assign(value)
+
+    def raw_outputs(self, x: np.ndarray) -> np.ndarray:
+        """Raw model outputs (logits for a logits model), by a direct call, not model.predict."""
+        return np.asarray(self._predict_graph(tf.constant(x, tf.float32)))
+
+    @property
+    def _predict_graph(self):
+        if not hasattr(self, "_predict_fn"):
+            self._predict_fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        return self._predict_fn
