@@ -38,7 +38,7 @@ from nnplay.config.schema import (
 )
 from nnplay.data.dataset import DataError
 from nnplay.data.mnist import MnistAvailability, mnist_availability
-from nnplay.ui.state import NOTICE_KEY, current_config, set_config, take_refusal
+from nnplay.ui.state import LINK_NOTICE, current_config, set_config, take_refusal
 from nnplay.ui.text import plain_markdown
 
 LEARNING_RATES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0]
@@ -89,7 +89,7 @@ def pull_from_widgets(changed: str | None = None) -> None:
         new = _fit_samples_to_dataset(new)
     if not new.features:
         new = replace(new, features=old.features)
-    state[NOTICE_KEY] = []  # the learner has taken over from the link
+    LINK_NOTICE.set([])  # the learner has taken over from the link
     set_config(new, changed=changed)
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from nnplay.config.links import encode
 from nnplay.config.pasted import parse_shared_link
 from nnplay.ui.site import PAGES
-from nnplay.ui.state import notice_markdown
+from nnplay.ui.state import CONFIG, notice_markdown
 
 
 def render() -> None:
@@ -37,5 +37,5 @@ def render() -> None:
         else:
             st.success("Link read.")
         if st.button("Open in the Playground", type="primary"):
-            st.session_state.pop("config", None)  # the Playground reads the new link on its next run
+            CONFIG.pop()  # the Playground reads the new link on its next run
             st.switch_page(PAGES[0].file, query_params=encode(config))

@@ -36,7 +36,7 @@ from nnplay.labs.inspector.stability import (
     round_off_example,
     why_naive_failed,
 )
-from nnplay.ui import saving, training_panel
+from nnplay.ui import saving, state, training_panel
 from nnplay.ui.state import current_config
 from nnplay.ui.text import md_literal
 
@@ -61,13 +61,13 @@ def choose_model() -> Trainer | None:
     playground = training_panel.trainer()
     usable = playground is not None and playground.config.task in ("multiclass", "binary", "multilabel")
     choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
-                      key="inspector_source")
+                      key=state.INSPECTOR_SOURCE.name)
     if choice == PLAYGROUND:
         dataset = dataset_label(playground.config.dataset)
         st.caption(f"The Playground's model: {playground.config.task}, {md_literal(dataset)}, "
                    f"{playground.epoch} epochs.")
         return playground
-    trained = st.session_state.setdefault("inspector_trainers", {})
+    trained = state.INSPECTOR_TRAINERS.setdefault({})
     if choice in trained:
         return trained[choice]
     make_config, button, description = IN_PLACE[choice]
@@ -85,7 +85,7 @@ def choose_model() -> Trainer | None:
         trained[choice] = lease.trainer
         # Holding the lease keeps the trainer this session's; when the session ends it goes back
         # to the pool for the next student (nnplay.engine.pool: compiled XLA programs are never freed).
-        st.session_state.setdefault("inspector_leases", {})[choice] = lease
+        state.INSPECTOR_LEASES.setdefault({})[choice] = lease
         st.rerun()  # draw the page afresh, without the offer to train
     return None
 
@@ -106,7 +106,7 @@ def load_saved_model() -> None:
         st.error(str(err))
         return
     # Once loaded it is the Playground's model: the choice above starts again from it.
-    saving.load_model_control(data, on_loaded=lambda: st.session_state.pop("inspector_source", None))
+    saving.load_model_control(data, on_loaded=state.INSPECTOR_SOURCE.pop)
 
 
 def _train_with_progress(config):
@@ -150,38 +150,37 @@ def choose_example(trainer: Trainer, predictions: Predictions) -> int:
     """A test example by its index; on the plane, also by coordinates or a click on the point."""
     data = trainer.data
     n_test = len(predictions.true)
-    st.session_state.setdefault("inspector_index", 0)
-    st.session_state["inspector_index"] = min(int(st.session_state["inspector_index"]), n_test - 1)
+    state.INSPECTOR_INDEX.set(min(int(state.INSPECTOR_INDEX.get(0)), n_test - 1))
     if data.points_test is None:
-        return int(st.number_input("Test example", 0, n_test - 1, key="inspector_index",
+        return int(st.number_input("Test example", 0, n_test - 1, key=state.INSPECTOR_INDEX.name,
                                    help="Its index in the test set"))
 
     points = data.points_test
 
     def snap_to_coordinates():
-        st.session_state["inspector_index"] = nearest_point(points, st.session_state["inspector_x1"],
-                                                            st.session_state["inspector_x2"])
+        state.INSPECTOR_INDEX.set(nearest_point(points, state.INSPECTOR_X1.get(), state.INSPECTOR_X2.get()))
 
     def follow_index():
-        st.session_state["inspector_x1"], st.session_state["inspector_x2"] = (
-            float(v) for v in points[st.session_state["inspector_index"]])
+        x1, x2 = points[state.INSPECTOR_INDEX.get()]
+        state.INSPECTOR_X1.set(float(x1))
+        state.INSPECTOR_X2.set(float(x2))
 
     def pick_clicked_point():
-        picked = [p for p in st.session_state["inspector_plane"].selection.points if "customdata" in p]
+        picked = [p for p in state.INSPECTOR_PLANE.get().selection.points if "customdata" in p]
         if picked:
-            st.session_state["inspector_index"] = int(np.ravel(picked[-1]["customdata"])[0])
+            state.INSPECTOR_INDEX.set(int(np.ravel(picked[-1]["customdata"])[0]))
             follow_index()
 
-    if "inspector_x1" not in st.session_state:
+    if not state.INSPECTOR_X1.is_set():
         follow_index()
-    index = int(st.session_state["inspector_index"])
+    index = int(state.INSPECTOR_INDEX.get())
     controls, plane = st.columns([1, 2])
     with controls:
-        st.number_input("Test example", 0, n_test - 1, key="inspector_index", on_change=follow_index,
+        st.number_input("Test example", 0, n_test - 1, key=state.INSPECTOR_INDEX.name, on_change=follow_index,
                         help="Its index in the test set")
         st.markdown("**…or the test point nearest to**")
-        st.number_input("x₁", -6.0, 6.0, step=0.5, key="inspector_x1", on_change=snap_to_coordinates)
-        st.number_input("x₂", -6.0, 6.0, step=0.5, key="inspector_x2", on_change=snap_to_coordinates)
+        st.number_input("x₁", -6.0, 6.0, step=0.5, key=state.INSPECTOR_X1.name, on_change=snap_to_coordinates)
+        st.number_input("x₂", -6.0, 6.0, step=0.5, key=state.INSPECTOR_X2.name, on_change=snap_to_coordinates)
         st.caption("…or click a point on the plane.")
         label_index = 0
         if trainer.config.task == "multilabel":
@@ -189,13 +188,13 @@ def choose_example(trainer: Trainer, predictions: Predictions) -> int:
                                        format_func=lambda k: data.class_names[k], key="inspector_plane_label")
     view = _plane_view(trainer)
     plane.plotly_chart(inspector.pick_point_figure(view, data, trainer.config.task, index, label_index),
-                       key="inspector_plane", on_select=pick_clicked_point, selection_mode="points")
+                       key=state.INSPECTOR_PLANE.name, on_select=pick_clicked_point, selection_mode="points")
     return index
 
 
 def _plane_view(trainer: Trainer):
     """The model's output over the plane, probed once per model and epoch (the probe compiles once)."""
-    cache = st.session_state.setdefault("inspector_planes", {})
+    cache = state.INSPECTOR_PLANES.setdefault({})
     key = (id(trainer), trainer.epoch)
     if key not in cache:
         cache.clear()
@@ -279,19 +278,20 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
     # Short names on the matrix's axes: long ones would squeeze its cells to nothing (the full
     # names are in the table beside it and in the choosers below).
     evaluation = evaluate(config, predictions.probabilities, data.y_test, figure_names(names, max_length=16))
-    for key, default in (("inspector_true", 0), ("inspector_predicted", min(1, len(names) - 1))):
-        if st.session_state.get(key, len(names)) >= len(names):  # unset, or left by a model with more classes
-            st.session_state[key] = default
+    for key, default in ((state.INSPECTOR_TRUE, 0), (state.INSPECTOR_PREDICTED, min(1, len(names) - 1))):
+        if key.get(len(names)) >= len(names):  # unset, or left by a model with more classes
+            key.set(default)
 
     def pick_clicked_cell():
-        picked = [p for p in st.session_state["confusion"].selection.points if "customdata" in p]
+        picked = [p for p in state.CONFUSION.get().selection.points if "customdata" in p]
         if picked:
             cell_number = int(np.ravel(picked[-1]["customdata"])[0])  # true × K + predicted
-            st.session_state["inspector_true"], st.session_state["inspector_predicted"] = divmod(cell_number,
-                                                                                                 len(names))
+            true, predicted = divmod(cell_number, len(names))
+            state.INSPECTOR_TRUE.set(true)
+            state.INSPECTOR_PREDICTED.set(predicted)
 
     left, right = st.columns([3, 2])
-    left.plotly_chart(results.confusion_figure(evaluation, clickable=True), key="confusion",
+    left.plotly_chart(results.confusion_figure(evaluation, clickable=True), key=state.CONFUSION.name,
                       on_select=pick_clicked_cell, selection_mode="points")
     right.dataframe(pd.DataFrame({"class": [str(n) for n in names],
                                   "accuracy": per_class_accuracy(predictions, len(names))}),
@@ -299,9 +299,9 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
     st.caption("Click a cell, or choose it here, to see its examples.")
     cell = st.columns(2)
     true_class = cell[0].selectbox("True class", range(len(names)), format_func=lambda c: names[c],
-                                   key="inspector_true")
+                                   key=state.INSPECTOR_TRUE.name)
     predicted_class = cell[1].selectbox("Predicted class", range(len(names)), format_func=lambda c: names[c],
-                                        key="inspector_predicted")
+                                        key=state.INSPECTOR_PREDICTED.name)
     members = in_cell(predictions, true_class, predicted_class)
     st.caption(f"{len(members)} test examples are {md_literal(names[true_class])} predicted as "
                f"{md_literal(names[predicted_class])}.")

@@ -17,23 +17,21 @@ from nnplay.engine.saved_models import (
 )
 from nnplay.engine.training import RunResult
 from nnplay.ui import training_panel
-from nnplay.ui.state import current_config, set_config
+from nnplay.ui.state import CONFIG_LOADED, MODEL_LOADED, current_config, set_config
 from nnplay.ui.text import plain_markdown
 
 MODEL_UPLOAD_KEY = "model_upload"
-MODEL_LOADED_KEY = "model_upload_outcome"  # (file id, refusal or None): each file is read once
 RELOAD_NOTE = ("A reload, or opening the share link, restores this setup but not the trained weights: they live in "
                "this browser tab only. To keep them, download the .keras file below; load it back here any time.")
 
 
 CONFIG_UPLOAD_KEY = "config_upload"
-CONFIG_LOADED_KEY = "config_loaded"  # the file id of the config file last applied
 
 
 def load_config_control() -> None:
     """A config JSON uploader: a valid file becomes the setup (once per file), else it says why."""
     uploaded = st.file_uploader("Load a config JSON", type=["json"], key=CONFIG_UPLOAD_KEY, max_upload_size=1)
-    if uploaded is None or st.session_state.get(CONFIG_LOADED_KEY) == uploaded.file_id:
+    if uploaded is None or CONFIG_LOADED.get() == uploaded.file_id:
         return
     try:
         loaded = config_from_json(uploaded.getvalue())
@@ -41,7 +39,7 @@ def load_config_control() -> None:
         st.error("That config file could not be used: " + plain_markdown(err.explained()[:600]),
                  icon=":material/block:")
         return
-    st.session_state[CONFIG_LOADED_KEY] = uploaded.file_id
+    CONFIG_LOADED.set(uploaded.file_id)
     set_config(loaded)
     st.rerun()
 
@@ -58,10 +56,10 @@ def load_model_control(data, on_loaded=None) -> None:
     if data is None:
         st.info("Choose the data the model was trained on first (for your CSV: upload it).")
         return
-    outcome = st.session_state.get(MODEL_LOADED_KEY)
+    outcome = MODEL_LOADED.get()
     if outcome is None or outcome[0] != upload.file_id:
         outcome = (upload.file_id, _load(upload.name, upload.getvalue(), data))
-        st.session_state[MODEL_LOADED_KEY] = outcome
+        MODEL_LOADED.set(outcome)
         if outcome[1] is None:
             if on_loaded is not None:
                 on_loaded()

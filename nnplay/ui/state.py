@@ -1,11 +1,20 @@
-"""The session's config: one PlaygroundConfig in st.session_state, mirrored into widgets and the URL.
+"""The session's state: every st.session_state key of the app declared once (KEYS below, with what
+each holds), and the session's config, mirrored into widgets and the URL.
 
 Flow (DESIGN.md): URL → decode → config → widgets; a widget change → its
 on_change callback rebuilds the config → the URL is rewritten from it. The
 config is the single source of truth; widget keys only mirror it.
+
+A key the code reads or writes is a `Key` here; a widget whose value the code reads through the
+session state takes `key=SOME_KEY.name`. (The config's own widgets take keys derived from their
+field, nnplay.ui.controls.widget_key; charts and buttons whose value is only returned by the call
+keep a literal key where they are placed.)
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import streamlit as st
 
@@ -13,18 +22,90 @@ from nnplay.config.links import decode, encode
 from nnplay.config.schema import ConfigError, PlaygroundConfig, validate
 from nnplay.ui.text import plain_markdown
 
-CONFIG_KEY = "config"
-NOTICE_KEY = "link_notice"
-ERROR_KEY = "config_error"
+if TYPE_CHECKING:  # only for the annotations: the home page imports this module, and no TensorFlow
+    from nnplay.engine.live import LiveRun
+    from nnplay.engine.pool import Lease
+    from nnplay.engine.training import Trainer
+    from nnplay.labs.activation.experiments import Comparison
+    from nnplay.labs.optimizer.race import Lane
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Key(Generic[T]):
+    """One entry of st.session_state: its name and what it holds."""
+
+    name: str
+    holds: str  # what the value is, for a reader of the table below
+
+    def get(self, default: T | None = None) -> T | None:
+        return st.session_state.get(self.name, default)
+
+    def set(self, value: T) -> None:
+        st.session_state[self.name] = value
+
+    def setdefault(self, value: T) -> T:
+        return st.session_state.setdefault(self.name, value)
+
+    def pop(self) -> T | None:
+        return st.session_state.pop(self.name, None)
+
+    def is_set(self) -> bool:
+        return self.name in st.session_state
+
+
+# ---- the setup (this module)
+CONFIG: Key[PlaygroundConfig] = Key("config", "the session's PlaygroundConfig, the single source of truth")
+LINK_NOTICE: Key[list[str]] = Key("link_notice", "the warnings of the link the session opened with")
+REFUSAL: Key[tuple[str | None, str]] = Key("config_error", "(control's field or None, why) of the last refused change")
+# ---- saving and loading (nnplay.ui.saving)
+CONFIG_LOADED: Key[str] = Key("config_loaded", "the file id of the config file last applied")
+MODEL_LOADED: Key[tuple[str, str | None]] = Key("model_upload_outcome",
+                                                "(file id, refusal or None): each model file is read once")
+# ---- training on the Playground (nnplay.ui.training_panel)
+TRAINER: Key["Trainer"] = Key("trainer", "the Trainer of the Playground's model")
+TRAINER_LEASE: Key["Lease"] = Key("trainer_lease", "the pool lease that keeps TRAINER out of other hands")
+RUNS: Key[list] = Key("runs", "the session's finished runs (nnplay.engine.runs.RunRecord), oldest first")
+LIVE: Key["LiveRun"] = Key("live", "the run training in the background, while there is one")
+# ---- the Playground's view (widgets)
+SHOW_TEST: Key[bool] = Key("show_test", "toggle: draw the test points too")
+OVERLAYS: Key[list[int]] = Key("overlays", "multiselect: the numbers of earlier runs drawn over the curves")
+# ---- the Softmax Inspector (nnplay.ui.inspector)
+INSPECTOR_TRAINERS: Key[dict[str, "Trainer"]] = Key("inspector_trainers", "model choice → a Trainer trained here")
+INSPECTOR_LEASES: Key[dict[str, "Lease"]] = Key("inspector_leases", "model choice → the pool lease of that Trainer")
+INSPECTOR_SOURCE: Key[str] = Key("inspector_source", "radio: which model the Inspector looks at")
+INSPECTOR_INDEX: Key[int] = Key("inspector_index", "the test example shown")
+INSPECTOR_X1: Key[float] = Key("inspector_x1", "number input: x₁ of the point picked on the plane")
+INSPECTOR_X2: Key[float] = Key("inspector_x2", "number input: x₂ of the point picked on the plane")
+INSPECTOR_PLANE: Key[Any] = Key("inspector_plane", "plotly chart: the point clicked on the input plane")
+INSPECTOR_PLANES: Key[dict] = Key("inspector_planes", "model → its input plane, probed once")
+CONFUSION: Key[Any] = Key("confusion", "plotly chart: the confusion-matrix cell clicked")
+INSPECTOR_TRUE: Key[int] = Key("inspector_true", "selectbox: the true class of the mistakes listed")
+INSPECTOR_PREDICTED: Key[int] = Key("inspector_predicted", "selectbox: the predicted class of the mistakes listed")
+# ---- the Optimizer Lab: cost surfaces (nnplay.ui.optimizer_lab)
+LAB_SURFACE: Key[str] = Key("lab_surface", "selectbox: the cost surface")
+LAB_X: Key[float] = Key("lab_x", "number input: the start's w₁")
+LAB_Y: Key[float] = Key("lab_y", "number input: the start's w₂")
+LAB_LR: Key[float] = Key("lab_lr", "select slider: the learning rate")
+LAB_STEPS: Key[int] = Key("lab_steps", "number input: how many steps")
+LAB_SHOW: Key[int] = Key("lab_show", "slider: how many of the steps are drawn")
+LAB_SHOW_ALL: Key[int] = Key("lab_show_all", "the step count LAB_SHOW last followed (it follows while at the end)")
+LAB_KINDS: Key[list[str]] = Key("lab_kinds", "pills: the optimizer variants on the surface")
+LAB_STORY: Key[str | None] = Key("lab_story", "the preset whose story is told, until a control changes")
+# ---- the Optimizer Lab: the race
+RACE_RESULT: Key[tuple[list["Lane"], float]] = Key("race_result", "(the lanes of the last race, its target loss)")
+# ---- the Activation Lab (nnplay.ui.activation_lab)
+ACTIVATION_COMPARISON: Key["Comparison"] = Key("actlab_comparison", "the last linear-vs-ReLU comparison trained")
 
 
 def current_config() -> PlaygroundConfig:
     """The session's config; on a session's first run it comes from the page's link."""
-    if CONFIG_KEY not in st.session_state:
+    if not CONFIG.is_set():
         config, warnings = decode(link_params())
-        st.session_state[CONFIG_KEY] = config
-        st.session_state[NOTICE_KEY] = warnings
-    return st.session_state[CONFIG_KEY]
+        CONFIG.set(config)
+        LINK_NOTICE.set(warnings)
+    return CONFIG.get()
 
 
 def set_config(config: PlaygroundConfig, changed: str | None = None) -> bool:
@@ -33,20 +114,20 @@ def set_config(config: PlaygroundConfig, changed: str | None = None) -> bool:
     try:
         validate(config)
     except ConfigError as err:
-        st.session_state[ERROR_KEY] = (changed, err.explained())
+        REFUSAL.set((changed, err.explained()))
         return False
-    st.session_state[ERROR_KEY] = None
-    st.session_state[CONFIG_KEY] = config
+    REFUSAL.set(None)
+    CONFIG.set(config)
     return True
 
 
 def take_refusal(control: str | None) -> str | None:
     """The refused change made with `control`, handed out once: shown after the click that caused
     it, gone on the next run (the control is back at the config's value, so nothing is pending)."""
-    refusal = st.session_state.get(ERROR_KEY)
+    refusal = REFUSAL.get()
     if refusal is None or refusal[0] != control:
         return None
-    st.session_state[ERROR_KEY] = None
+    REFUSAL.set(None)
     return refusal[1]
 
 
@@ -71,7 +152,7 @@ def notice_markdown(intro: str, warnings: list[str]) -> str:
 
 def show_notices() -> None:
     """Link warnings (fields ignored) and the last refused change, once each."""
-    warnings = st.session_state.get(NOTICE_KEY) or []
+    warnings = LINK_NOTICE.get() or []
     if warnings:
         st.warning(notice_markdown("Parts of this link could not be used; defaults were taken instead:", warnings),
                    icon=":material/link_off:")

@@ -12,7 +12,6 @@ import math
 import os
 import threading
 
-import streamlit as st
 
 from nnplay.engine.live import LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
@@ -20,6 +19,7 @@ from nnplay.engine.model import to_probabilities
 from nnplay.engine.pool import POOL
 from nnplay.engine.runs import RunRecord, make_record
 from nnplay.engine.training import Trainer
+from nnplay.ui import state
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
 RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")
@@ -28,16 +28,16 @@ REDRAW_EVERY_S = 0.33  # ~3 redraws a second: live, yet light on a 2-core server
 
 
 def trainer() -> Trainer | None:
-    return st.session_state.get("trainer")
+    return state.TRAINER.get()
 
 
 def runs() -> list[RunRecord]:
-    return st.session_state.setdefault("runs", [])
+    return state.RUNS.setdefault([])
 
 
 def reset() -> None:
-    st.session_state.pop("trainer", None)
-    st.session_state.pop("trainer_lease", None)  # the trainer goes back to the pool once unused
+    state.TRAINER.pop()
+    state.TRAINER_LEASE.pop()  # the trainer goes back to the pool once unused
 
 
 def fresh_trainer(config, data) -> Trainer:
@@ -69,8 +69,8 @@ def new_trainer(config, data) -> Trainer:
     """This session's new trainer: from the pool of ended sessions' trainers when one has the
     same setup (no new XLA compilation, which TensorFlow would keep forever), else built."""
     lease = POOL.lease(config, data)
-    st.session_state["trainer_lease"] = lease  # replacing the old lease releases the old trainer
-    st.session_state["trainer"] = lease.trainer
+    state.TRAINER_LEASE.set(lease)  # replacing the old lease releases the old trainer
+    state.TRAINER.set(lease.trainer)
     return lease.trainer
 
 
@@ -102,10 +102,10 @@ def _finish(live: LiveRun, history: list[RunRecord]) -> None:
 def settle() -> None:
     """Call at the top of the page: a run interrupted by a click may still be winding down in
     the previous script thread; finish it before drawing so the history is complete."""
-    live = st.session_state.get("live")
+    live = state.LIVE.get()
     if live is not None:
         _finish(live, runs())
-        st.session_state.pop("live", None)
+        state.LIVE.pop()
 
 
 def run_time_budget() -> float:
@@ -123,8 +123,8 @@ def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
     """Run `epochs` epochs in a thread; call draw(trainer, live_run) a few times a second."""
     history = runs()  # taken now: the finally block must not touch st.*
     live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(),
-                   lease=st.session_state.get("trainer_lease")).start()
-    st.session_state["live"] = live
+                   lease=state.TRAINER_LEASE.get()).start()
+    state.LIVE.set(live)
     try:
         while True:
             finished = live.wait(REDRAW_EVERY_S)
@@ -133,7 +133,7 @@ def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
                 break
     finally:  # also on a rerun/stop raised inside draw(): end the thread, keep the model
         _finish(live, history)
-    st.session_state.pop("live", None)
+    state.LIVE.pop()
     if live.error is not None:
         raise live.error
 
