@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nnplay.config.catalog import DATASETS, OPTIMIZERS, is_toy
+from nnplay.config.catalog import DATASETS, OPTIMIZERS, TASKS, is_toy
 from nnplay.config.schema import PlaygroundConfig
 
 
@@ -56,7 +56,7 @@ def advice(config: PlaygroundConfig) -> list[Advice]:
             "hidden",
             "warning",
             "Every hidden layer is linear: the whole network is a linear model "
-            + ("(logistic regression here) " if config.task in ("binary", "multiclass", "multilabel") else "")
+            + ("(logistic regression here) " if not TASKS[config.task].is_regression else "")
             + "and can only draw straight decision boundaries, however many layers it has.",
         )
 

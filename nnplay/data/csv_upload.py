@@ -240,6 +240,12 @@ def _cell_table(csv_bytes: bytes):
     return found
 
 
+def cached_csv_files() -> int:
+    """How many uploaded files' tables the cache holds now (at most CSV_CACHE_FILES)."""
+    with _csv_tables_lock:
+        return len(_csv_tables)
+
+
 def clear_csv_cache() -> None:
     """Forget the files read so far."""
     with _csv_tables_lock:

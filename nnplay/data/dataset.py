@@ -1,7 +1,8 @@
 """Dataset: the train/test arrays of one setup, the one train/test split rule, and the label dtype per task.
 
-split_indices is a standalone top-level function that uses only numpy (as ``np``): the code
-exporter copies its source with inspect.getsource into a script that must run on its own.
+train_count and split_indices are standalone top-level functions that use only numpy (as ``np``)
+and each other: the code exporter copies their source with inspect.getsource into a script that must
+run on its own (and MNIST's pick_mnist_images calls train_count too).
 """
 
 from __future__ import annotations

@@ -581,7 +581,7 @@ def _epochs(config: PlaygroundConfig, options: ExportOptions) -> int:
 FIT_SECONDS, FIT_VALIDATION_SECONDS, LOOP_SECONDS = 23, 12, 2
 
 
-def _training_functions() -> list[str]:
+def training_functions() -> list[str]:
     """nnplay's epoch (nnplay.engine.training), copied as is: the functions make_epoch_function calls, then it."""
     from nnplay.engine import training
 
@@ -671,7 +671,7 @@ def _loop_code(config: PlaygroundConfig, options: ExportOptions) -> tuple[str, l
         """print(f"final test loss: {history['val_loss'][-1]!r}")""",
         "",
     ]
-    return heading, _training_functions(), lines + _after_training(config, options)
+    return heading, training_functions(), lines + _after_training(config, options)
 
 
 def _fit_code(config: PlaygroundConfig, options: ExportOptions) -> list[str]:
@@ -726,7 +726,7 @@ def _after_training(config: PlaygroundConfig, options: ExportOptions) -> list[st
             f"probabilities = tf.nn.{squash}(model(x_test)).numpy()",
             'print("first test example:", probabilities[0].round(3))',
         ]
-    elif task in ("binary", "multiclass", "multilabel"):
+    elif not TASKS[task].is_regression:
         squash = "softmax" if task == "multiclass" else "sigmoid"
         lines += [
             f"# The output layer applies the {squash} already: the outputs are probabilities.",

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from nnplay.config.catalog import dataset_label
+from nnplay.config.catalog import TASKS, dataset_label
 from nnplay.data.dataset import DataError
 from nnplay.data.load import load_dataset
 from nnplay.engine.metrics import evaluate
@@ -59,7 +59,7 @@ THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
 def choose_model() -> Trainer | None:
     """The model to inspect: the Playground's classifier, or one trained here. None until trained."""
     playground = training_panel.trainer()
-    usable = playground is not None and playground.config.task in ("multiclass", "binary", "multilabel")
+    usable = playground is not None and not TASKS[playground.config.task].is_regression
     choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
                       key=state.INSPECTOR_SOURCE.name)
     if choice == PLAYGROUND:

@@ -713,7 +713,7 @@ def test_the_kept_uploads_are_few_and_the_oldest_goes_first(monkeypatch):
     files = [GOOD_CSV.replace(b"size", f"size{i}".encode()) for i in range(csv_upload.CSV_CACHE_FILES + 2)]
     for content in files:
         csv_upload.csv_columns(content)
-    assert len(csv_upload._csv_tables) == csv_upload.CSV_CACHE_FILES
+    assert csv_upload.cached_csv_files() == csv_upload.CSV_CACHE_FILES
     csv_upload.csv_columns(files[-1])  # still kept
     assert len(reads) == len(files)
     csv_upload.csv_columns(files[0])  # dropped to keep memory bounded: read again

@@ -247,10 +247,10 @@ def test_the_epoch_code_the_export_copies_is_standalone(tmp_path):
     import tensorflow as tf
 
     from nnplay.engine.model import build_loss, build_model, build_optimizer
-    from nnplay.export.keras_script import _training_functions
+    from nnplay.export.keras_script import training_functions
 
     module = tmp_path / "copied_epoch.py"  # a file, as in the script: AutoGraph reads the loops' source
-    module.write_text("import numpy as np\nimport tensorflow as tf\n\n\n" + "\n\n\n".join(_training_functions()))
+    module.write_text("import numpy as np\nimport tensorflow as tf\n\n\n" + "\n\n\n".join(training_functions()))
     namespace = runpy.run_path(str(module))
     config = replace(PlaygroundConfig(), **SMALL)
     data = load_dataset(config)
