@@ -12,7 +12,6 @@ import math
 import os
 import threading
 
-
 from nnplay.engine.live import LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
 from nnplay.engine.model import to_probabilities

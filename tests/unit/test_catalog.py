@@ -16,15 +16,31 @@ import numpy as np
 import pytest
 
 from nnplay.config import catalog
-from nnplay.config.catalog import DATASETS, OPTIMIZERS, TASKS, DatasetRecord, Optimizer, OptimizerVariant
+from nnplay.config.catalog import (
+    DATASETS,
+    OPTIMIZERS,
+    TASKS,
+    DatasetRecord,
+    Optimizer,
+    OptimizerVariant,
+)
 from nnplay.config.links import decode, encode, normalize
-from nnplay.config.schema import PlaygroundConfig, default_config, validate, with_optimizer
+from nnplay.config.schema import (
+    PlaygroundConfig,
+    default_config,
+    validate,
+    with_optimizer,
+)
 from nnplay.data.load import load_dataset
 from nnplay.engine.training import Trainer
 from nnplay.export.keras_script import ExportOptions, to_keras_script
 from nnplay.labs.optimizer.race import Race
 from nnplay.labs.optimizer.surfaces import SURFACES
-from nnplay.labs.optimizer.trajectories import keras_code, run_optimizer, stability_limit
+from nnplay.labs.optimizer.trajectories import (
+    keras_code,
+    run_optimizer,
+    stability_limit,
+)
 
 
 def make_stripes(n, noise, rng):
