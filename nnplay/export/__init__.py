@@ -1,0 +1,1 @@
+"""The standalone Keras script for a setup, reproducing the page's curve."""

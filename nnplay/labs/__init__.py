@@ -1,0 +1,2 @@
+"""Each lab's maths, no Streamlit: inspector/ (Softmax Inspector), optimizer/ (Optimizer Lab),
+activation/ (Activation Lab)."""
