@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from nnplay.ui.state import ACTIVATION_COMPARISON
+
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "4_Activation_Lab.py")
-COMPARISON_KEY = "actlab_comparison"
+COMPARISON_KEY = ACTIVATION_COMPARISON.name
 
 
 def _charts(at) -> int:
@@ -77,22 +79,23 @@ def test_train_linear_vs_relu_once_then_keep_the_results():
     assert not at.exception, at.exception
 
     comparison = at.session_state[COMPARISON_KEY]
-    accuracy = {name: run["accuracy"] for name, run in comparison["runs"].items()}
+    accuracy = {name: run.accuracy for name, run in comparison.runs.items()}
     assert accuracy["linear"] < 0.8 < 0.9 < accuracy["relu"]
     assert _charts(at) == 5  # curves, softmax, two boundaries, gradients
     difference = next(m for m in at.metric if m.label.startswith("Largest difference"))
     assert float(difference.value) < 1e-5
     assert any("A stack of linear layers is one linear layer" in m.value for m in at.markdown)
-    fold = comparison["fold"]
+    assert comparison.settings.units == (8, 8) and comparison.settings.epochs == 50
+    fold = comparison.fold
     assert fold.weights.shape == (2, 1) and fold.output_activation == "sigmoid"
 
     # Another widget change reruns the page without training again: the same results are shown.
     at.toggle[0].set_value(False).run()  # P(1) as a gradient instead of the 0/1 decision
     assert not at.exception
     at.multiselect[0].set_value(["relu"]).run()
-    assert at.session_state[COMPARISON_KEY]["fold"] is fold
+    assert at.session_state[COMPARISON_KEY].fold is fold
     assert _charts(at) == 5
     # New settings: the last run stays on screen, with a note.
     next(s for s in at.slider if s.label == "Hidden layers").set_value(3).run()
     assert any("Showing the last run" in c.value for c in at.caption)
-    assert at.session_state[COMPARISON_KEY]["fold"] is fold
+    assert at.session_state[COMPARISON_KEY].fold is fold

@@ -11,8 +11,7 @@ from nnplay.config.catalog import hidden_activations
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig
 from nnplay.data.load import load_dataset
 from nnplay.engine.model import build_model
-from nnplay.engine.plane import PlaneProbe
-from nnplay.engine.training import Trainer
+from nnplay.engine.pool import POOL
 from nnplay.figures import activation_lab as activation_plots
 from nnplay.labs.activation import experiments as lab
 
@@ -130,25 +129,62 @@ def test_fold_refuses_a_non_linear_hidden_layer():
 # ------------------------------------------------------------------ linear vs ReLU
 
 
-def test_linear_network_is_one_straight_line_and_loses_to_relu_on_the_circle():
-    configs = lab.comparison_configs(units=(8, 8), epochs=50, seed=0)
+@pytest.fixture(scope="module")
+def comparison_and_progress():
+    """One comparison trained as the page trains it (50 epochs, seed 0), with every progress call."""
+    settings = lab.ComparisonSettings(units=(8, 8), epochs=50, seed=0)
+    calls = []
+    comparison = lab.compare(settings, load_dataset(settings.configs()["linear"]),
+                             on_progress=lambda fraction, text: calls.append((fraction, text)))
+    return comparison, calls
+
+
+def test_comparison_configs_differ_only_in_the_hidden_activation():
+    configs = lab.ComparisonSettings(units=(8, 8), epochs=50, seed=0).configs()
+    assert configs == lab.comparison_configs(units=(8, 8), epochs=50, seed=0)
     assert list(configs) == ["linear", "relu"]
-    assert replace(configs["linear"], hidden=configs["relu"].hidden) == configs["relu"]  # only the activation differs
-    data = load_dataset(configs["linear"])
-    accuracy, trainers = {}, {}
-    for activation, config in configs.items():
-        trainer = trainers[activation] = Trainer(config, data)
-        assert trainer.run_to_end().status == "finished"
-        accuracy[activation] = trainer.history.test_metrics["accuracy"][-1]
+    assert replace(configs["linear"], hidden=configs["relu"].hidden) == configs["relu"]
+
+
+def test_linear_network_is_one_straight_line_and_loses_to_relu_on_the_circle(comparison_and_progress):
+    comparison, _ = comparison_and_progress
+    assert list(comparison.runs) == ["linear", "relu"]
+    assert all(run.result.status == "finished" for run in comparison.runs.values())
     # Measured with seed 0: linear 0.62-0.68 (a line can only cut off part of the ring), ReLU 0.99-1.0.
-    assert accuracy["linear"] < 0.8
-    assert accuracy["relu"] > 0.9
-    # The trained linear network is one sigmoid(x·W + b) over the whole plane: its boundary is a line.
-    view = PlaneProbe(trainers["linear"], resolution=41).evaluate()
+    assert comparison.runs["linear"].accuracy < 0.8
+    assert comparison.runs["relu"].accuracy > 0.9
+    # The trained linear network is one sigmoid(x·W + b) on the test points...
+    fold = comparison.fold
+    assert fold.weights.shape == (2, 1) and fold.bias.shape == (1,) and fold.output_activation == "sigmoid"
+    assert fold.network_outputs.shape == (len(comparison.data.x_test), 1)
+    assert fold.max_abs_difference < 1e-5
+    # ...and over the whole plane the page draws: its boundary is a straight line.
+    view = comparison.runs["linear"].view
     grid = np.stack(np.meshgrid(view.xs, view.ys), axis=-1).reshape(-1, 2)
-    check = lab.fold_check(trainers["linear"].model, grid)
-    assert check.max_abs_difference < 1e-5
-    np.testing.assert_allclose(check.folded_outputs.reshape(view.output.shape), view.output, atol=1e-5)
+    single_layer = lab.folded_outputs(fold.weights, fold.bias, grid, fold.output_activation)
+    np.testing.assert_allclose(single_layer.reshape(view.output.shape), view.output, atol=1e-5)
+
+
+def test_comparison_reports_progress_in_increasing_fractions(comparison_and_progress):
+    _, calls = comparison_and_progress
+    fractions = [fraction for fraction, _ in calls]
+    assert fractions and all(a < b for a, b in zip(fractions, fractions[1:]))
+    assert 0 < fractions[0] and fractions[-1] == 1.0
+    assert 0.5 in fractions  # the linear network's last epoch: half of the comparison
+    texts = [text for _, text in calls]
+    assert texts[fractions.index(0.5)].startswith("linear: epoch 50 of 50 · test accuracy ")
+    assert texts[-1].startswith("relu: epoch 50 of 50 · test accuracy ")
+
+
+def test_a_repeat_reuses_the_pooled_trainers_and_trains_the_same(comparison_and_progress):
+    first, _ = comparison_and_progress
+    reused = POOL.reused
+    again = lab.compare(first.settings, first.data)  # no progress callback: fine too
+    assert POOL.reused == reused + 2  # both trainers came back to the pool, none was built
+    for activation, run in first.runs.items():
+        assert again.runs[activation].accuracy == run.accuracy
+        np.testing.assert_array_equal(again.runs[activation].view.output, run.view.output)
+    np.testing.assert_array_equal(again.fold.weights, first.fold.weights)
 
 
 # ------------------------------------------------------------------ vanishing gradients

@@ -10,13 +10,14 @@ Four experiments, each a plain function a page, a test or a notebook can call:
     activation_curve(name)                     the function and its derivative on a range
     softmax(logits, temperature)               probabilities of a vector the learner edits
     fold_linear_network(model) / fold_check    a stack of linear layers is one linear layer
+    compare(settings, data, on_progress)       train linear vs ReLU hidden layers, fold the linear one
     gradient_norms_per_layer(config, data)     vanishing gradients in a deep sigmoid stack
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import keras
 import numpy as np
@@ -26,7 +27,9 @@ from nnplay.config.catalog import ACTIVATIONS
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig, n_outputs
 from nnplay.data.dataset import Dataset
 from nnplay.engine.model import build_loss, build_model, build_optimizer
-from nnplay.engine.training import targets_for_loss
+from nnplay.engine.plane import PlaneView, probe_for
+from nnplay.engine.pool import POOL
+from nnplay.engine.training import RunResult, targets_for_loss
 
 # --------------------------------------------------------------------------
 # Activations and what to say about them. The curves come from Keras; only the
@@ -177,6 +180,70 @@ def fold_check(model: keras.Model, x: np.ndarray) -> FoldCheck:
     output_activation = activation_name(_dense_layers(model)[-1])
     network = np.asarray(model(tf.constant(x, tf.float32), training=False), dtype=np.float64)
     return FoldCheck(weights, bias, output_activation, network, folded_outputs(weights, bias, x, output_activation))
+
+
+@dataclass(frozen=True)
+class ComparisonSettings:
+    """What the learner chooses for the linear-vs-ReLU comparison; comparison_configs fixes the rest."""
+
+    units: tuple[int, ...] = (8, 8)  # units per hidden layer, input side first
+    epochs: int = 200
+    seed: int = 0
+
+    def configs(self) -> dict[str, PlaygroundConfig]:
+        return comparison_configs(self.units, self.epochs, self.seed)
+
+
+@dataclass(frozen=True)
+class ActivationRun:
+    """One trained network of the comparison: what the page shows of it. The model itself is not
+    kept, so its trainer can go back to the pool for the next person who asks for the same."""
+
+    view: PlaneView  # the network over the input plane: its decision boundary
+    accuracy: float  # the last epoch's test accuracy; nan when it diverged in its first epoch
+    result: RunResult  # how the run ended (finished, diverged, ...)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The linear-vs-ReLU comparison once trained: kept by the page across reruns."""
+
+    settings: ComparisonSettings
+    data: Dataset
+    runs: dict[str, ActivationRun]  # hidden activation → its run, in comparison_configs' order
+    fold: FoldCheck  # the trained linear network folded into one layer, checked on the test points
+
+
+# on_progress(fraction of the whole comparison done, what is training now)
+ProgressCallback = Callable[[float, str], None]
+
+
+def compare(settings: ComparisonSettings, data: Dataset, on_progress: ProgressCallback | None = None) -> Comparison:
+    """Train the network once per hidden activation on `data` (the configs' circle), then fold the
+    linear one. Calls on_progress after every chunk of epochs, with a fraction that only grows to 1.
+
+    Trainers are leased from the server's pool, not built: a repeat of the same comparison (by
+    anyone) reuses the compiled ones, restarted at their seeded start, so it trains the same.
+    """
+    configs = settings.configs()
+    runs: dict[str, ActivationRun] = {}
+    fold = None
+    for index, (activation, config) in enumerate(configs.items()):
+        lease = POOL.lease(config, data)
+        trainer = lease.trainer
+        for snapshot in trainer.run():
+            if on_progress is not None:
+                metric, value = next(iter(snapshot.test_metrics.items()))
+                on_progress((index + snapshot.fraction_done) / len(configs),
+                            f"{activation}: epoch {snapshot.epoch} of {snapshot.target_epoch} · "
+                            f"test {metric.replace('_', ' ')} {value:.3f}")
+        runs[activation] = ActivationRun(view=probe_for(trainer).evaluate(),
+                                         accuracy=(trainer.history.test_metrics["accuracy"] or [float("nan")])[-1],
+                                         result=trainer.last_result)
+        if activation == "linear":
+            fold = fold_check(trainer.model, data.x_test)
+        del lease, trainer  # back to the pool
+    return Comparison(settings, data, runs, fold)
 
 
 # --------------------------------------------------------------------------
