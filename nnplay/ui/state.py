@@ -71,6 +71,8 @@ LIVE: Key["LiveRun"] = Key("live", "the run training in the background, while th
 # ---- the Playground's view (widgets)
 SHOW_TEST: Key[bool] = Key("show_test", "toggle: draw the test points too")
 OVERLAYS: Key[list[int]] = Key("overlays", "multiselect: the numbers of earlier runs drawn over the curves")
+DISCRETIZE: Key[bool] = Key("discretize", "toggle: shade the output by its decision (flat steps), not smoothly")
+EXPORT_STRATEGY: Key[str | None] = Key("export_strategy", "selectbox: the tf.distribute strategy of the Keras code")
 # ---- the Softmax Inspector (nnplay.ui.inspector)
 INSPECTOR_TRAINERS: Key[dict[str, "Trainer"]] = Key("inspector_trainers", "model choice → a Trainer trained here")
 INSPECTOR_LEASES: Key[dict[str, "Lease"]] = Key("inspector_leases", "model choice → the pool lease of that Trainer")
@@ -93,8 +95,28 @@ LAB_SHOW: Key[int] = Key("lab_show", "slider: how many of the steps are drawn")
 LAB_SHOW_ALL: Key[int] = Key("lab_show_all", "the step count LAB_SHOW last followed (it follows while at the end)")
 LAB_KINDS: Key[list[str]] = Key("lab_kinds", "pills: the optimizer variants on the surface")
 LAB_STORY: Key[str | None] = Key("lab_story", "the preset whose story is told, until a control changes")
+LAB_ANIMATE: Key[bool] = Key("lab_animate", "toggle: a Play button (an animation) on the contour plot")
+LAB_RATE_KIND: Key[str] = Key("lab_rate_kind", "selectbox: the optimizer whose per-parameter steps are drawn")
+LAB_RATE_QUANTITY: Key[str] = Key("lab_rate_quantity", "radio: draw the effective rate ('rate') or |Δw| ('size')")
 # ---- the Optimizer Lab: the race
+RACE_DATA: Key[str] = Key("race_data", "selectbox: the race's toy dataset")
+RACE_POINTS: Key[int] = Key("race_points", "number input: how many points")
+RACE_NOISE: Key[float] = Key("race_noise", "slider: the data's noise")
+RACE_NET: Key[str] = Key("race_net", "selectbox: the hidden layers (a name of labs.optimizer.controls.NETWORKS)")
+RACE_BATCH: Key[int] = Key("race_batch", "selectbox: the batch size, 0 = full batch")
+RACE_SEED: Key[int] = Key("race_seed", "number input: the seed of the weights and batches")
+RACE_EPOCHS: Key[int] = Key("race_epochs", "number input: how many epochs each lane trains")
+RACE_TARGET: Key[float] = Key("race_target", "number input: the train loss the lanes race to")
+RACE_RACERS: Key[list[str]] = Key("race_racers", "pills: the optimizer variants in the race")
+RACE_LOG: Key[bool] = Key("race_log", "toggle: the race's loss curves on a log axis")
 RACE_RESULT: Key[tuple[list["Lane"], float]] = Key("race_result", "(the lanes of the last race, its target loss)")
+
+
+def race_lr(variant: str) -> Key[float]:
+    """number input: the learning rate of one lane of the race (one key per variant)."""
+    return Key(f"race_lr_{variant}", f"number input: the race's learning rate for {variant}")
+
+
 # ---- the Activation Lab (nnplay.ui.activation_lab)
 ACTIVATION_COMPARISON: Key["Comparison"] = Key("actlab_comparison", "the last linear-vs-ReLU comparison trained")
 
