@@ -1,5 +1,4 @@
-"""The Softmax Inspector's figures: MNIST digits with their predictions, class bars, the point picker,
-a drawn digit, the threshold sweep.
+"""The Softmax Inspector's figures: class bars, the point picker, a drawn digit, the threshold sweep.
 """
 
 from __future__ import annotations
@@ -16,60 +15,9 @@ from nnplay.figures.theme import (
     INK,
     ORANGE,
     base_layout,
-    hidden_axis,
     literal,
     plane_layout,
-    png_data_uri,
 )
-
-
-def _label_text(label, class_names) -> str:
-    """A class index, a class name, or a multi-hot row (multi-label) as the text under a digit."""
-    if isinstance(label, str):
-        return label
-    values = np.asarray(label)
-    if values.ndim == 0:
-        k = int(values)
-        return str(class_names[k]) if class_names and 0 <= k < len(class_names) else str(k)
-    on = [class_names[k] if class_names else str(k) for k in np.flatnonzero(values > 0.5)]
-    return ", ".join(on) or "–"
-
-
-def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32, columns: int = 8,
-                      class_names: Sequence[str] | None = None) -> go.Figure:
-    """The first n digits as a grid with their labels; with predictions, "true → predicted" in red when wrong."""
-    images = np.asarray(images)[:n]
-    count = len(images)
-    images = images.reshape(count, 28, 28).astype(np.float32)
-    if images.max(initial=0) > 1.5:
-        images = images / 255.0
-    rows = max(1, -(-count // columns))
-    tile, band = 32, 14  # pixels per tile (28 + margin) and the label band under it
-    canvas = np.full((rows * (tile + band), columns * tile), 255, np.uint8)
-    text, colors, tx, ty = [], [], [], []
-    for i in range(count):
-        r, c = divmod(i, columns)
-        top, left = r * (tile + band) + 2, c * tile + 2
-        canvas[top:top + 28, left:left + 28] = (255 - images[i] * 255).clip(0, 255).astype(np.uint8)
-        truth = _label_text(labels[i], class_names)
-        wrong = False
-        if predictions is not None:
-            guess = _label_text(predictions[i], class_names)
-            wrong = guess != truth
-            truth = f"{truth} → {guess}" if wrong else truth
-        text.append(literal(truth))
-        colors.append("#d62728" if wrong else INK)  # (the picture behind stays white in both themes)
-        tx.append(left + 14)
-        ty.append(top + 28 + band / 2)
-    rgb = np.repeat(canvas[..., None], 3, axis=2)
-    height_px, width_px = canvas.shape
-    picture = dict(type="image", source=png_data_uri(rgb), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip")
-    captions = dict(type="scatter", x=tx, y=ty, text=text, mode="text", textfont=dict(size=11, color=colors),
-                    hoverinfo="skip", name="labels")
-    return go.Figure([picture, captions], base_layout(
-        height=int(height_px * 2.2) + 20, showlegend=False, margin=dict(l=4, r=4, t=4, b=4),
-        xaxis=hidden_axis(range=[0, width_px]),
-        yaxis=hidden_axis(range=[height_px, 0], scaleanchor="x", constrain="domain")))
 
 
 def class_bars_figure(values: np.ndarray, class_names: Sequence[str], highlight: int | None = None,

@@ -21,12 +21,14 @@ import plotly.graph_objects as go
 
 from nnplay.config.catalog import FEATURES, METRICS, TASKS
 from nnplay.config.schema import PlaygroundConfig
+from nnplay.data.dataset import Dataset
 from nnplay.engine.plane import PlaneView, surface
 from nnplay.figures.theme import (
     BACKGROUND_SCALE,
     BACKGROUND_STRENGTH,
     BLUE,
     DIVERGING,
+    INK,
     ORANGE,
     RIM,
     RUN_COLORS,
@@ -434,3 +436,69 @@ def _text_trace(labels) -> dict:
     return dict(type="scatter", x=np.array(x, dtype=float), y=np.array(y, dtype=float), text=list(text),
                 mode="text", textposition=list(position), hoverinfo="skip", name="labels",
                 textfont=dict(size=11))
+
+
+# ---------------------------------------------------------------- MNIST digits
+def _label_text(label, class_names) -> str:
+    """A class index, a class name, or a multi-hot row (multi-label) as the text under a digit."""
+    if isinstance(label, str):
+        return label
+    values = np.asarray(label)
+    if values.ndim == 0:
+        k = int(values)
+        return str(class_names[k]) if class_names and 0 <= k < len(class_names) else str(k)
+    on = [class_names[k] if class_names else str(k) for k in np.flatnonzero(values > 0.5)]
+    return ", ".join(on) or "–"
+
+
+def mnist_grid_figure(images: np.ndarray, labels, predictions=None, n: int = 32, columns: int = 8,
+                      class_names: Sequence[str] | None = None) -> go.Figure:
+    """The first n digits as a grid with their labels; with predictions, "true → predicted" in red when wrong."""
+    images = np.asarray(images)[:n]
+    count = len(images)
+    images = images.reshape(count, 28, 28).astype(np.float32)
+    if images.max(initial=0) > 1.5:
+        images = images / 255.0
+    rows = max(1, -(-count // columns))
+    tile, band = 32, 14  # pixels per tile (28 + margin) and the label band under it
+    canvas = np.full((rows * (tile + band), columns * tile), 255, np.uint8)
+    text, colors, tx, ty = [], [], [], []
+    for i in range(count):
+        r, c = divmod(i, columns)
+        top, left = r * (tile + band) + 2, c * tile + 2
+        canvas[top:top + 28, left:left + 28] = (255 - images[i] * 255).clip(0, 255).astype(np.uint8)
+        truth = _label_text(labels[i], class_names)
+        wrong = False
+        if predictions is not None:
+            guess = _label_text(predictions[i], class_names)
+            wrong = guess != truth
+            truth = f"{truth} → {guess}" if wrong else truth
+        text.append(literal(truth))
+        colors.append("#d62728" if wrong else INK)  # (the picture behind stays white in both themes)
+        tx.append(left + 14)
+        ty.append(top + 28 + band / 2)
+    rgb = np.repeat(canvas[..., None], 3, axis=2)
+    height_px, width_px = canvas.shape
+    picture = dict(type="image", source=png_data_uri(rgb), x0=0, y0=0, dx=1, dy=1, hoverinfo="skip")
+    captions = dict(type="scatter", x=tx, y=ty, text=text, mode="text", textfont=dict(size=11, color=colors),
+                    hoverinfo="skip", name="labels")
+    return go.Figure([picture, captions], base_layout(
+        height=int(height_px * 2.2) + 20, showlegend=False, margin=dict(l=4, r=4, t=4, b=4),
+        xaxis=hidden_axis(range=[0, width_px]),
+        yaxis=hidden_axis(range=[height_px, 0], scaleanchor="x", constrain="domain")))
+
+
+# ---------------------------------------------------------------- the output view
+def output_figure(plane: PlaneView | None, data: Dataset, task: str, discretize: bool, label_index: int,
+                  show_test: bool) -> go.Figure | None:
+    """The output view: the model's shading under the points when it has a plane to shade, else the
+    data alone (MNIST: a grid of its first digits); None for data with no picture (a CSV)."""
+    if plane is not None:
+        return boundary_figure(plane, data, task, discretize=discretize, label_index=label_index,
+                               show_test=show_test)
+    if data.image_shape is not None:
+        labels = [data.class_names[int(y)] if data.y_train.ndim == 1 else "" for y in data.y_train[:32]]
+        return mnist_grid_figure(data.x_train[:32].reshape(-1, 28, 28), labels)
+    if data.points_train is not None:
+        return data_figure(data, task, show_test=show_test, label_index=label_index)
+    return None

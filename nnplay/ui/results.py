@@ -23,9 +23,10 @@ ICONS = {"finished": ":material/check_circle:", "stopped": ":material/stop_circl
          "diverged": ":material/local_fire_department:", "loaded": ":material/upload_file:"}
 
 
-def show_results(trainer: Trainer) -> None:
-    """Everything below the curves once `trainer` has run (call only for the setup on screen)."""
-    result = trainer.last_result
+def show_results(trainer: Trainer | None) -> None:
+    """Everything below the curves once `trainer` has run (pass only the setup on screen's trainer;
+    None, like a trainer that has not run, shows nothing)."""
+    result = trainer.last_result if trainer is not None else None
     if result is None:
         return
     summary = result.message if result.status == "loaded" else (

@@ -19,7 +19,7 @@ from nnplay.data.load import load_dataset
 from nnplay.engine.metrics import Evaluation
 from nnplay.engine.plane import PlaneView
 from nnplay.engine.training import History
-from nnplay.figures import inspector, playground, results, theme
+from nnplay.figures import playground, results, theme
 
 RES = 20
 
@@ -270,17 +270,17 @@ def test_mnist_grid_marks_mistakes():
     labels = np.arange(40) % 10
     predictions = labels.copy()
     predictions[[3, 7]] = 0
-    fig = inspector.mnist_grid_figure(images, labels, predictions, n=16)
+    fig = playground.mnist_grid_figure(images, labels, predictions, n=16)
     captions = fig.data[1]
     assert len(captions.text) == 16
     assert captions.text[3] == "3 → 0" and captions.text[2] == "2"
     colors = list(captions.textfont.color)
     assert colors.count("#d62728") == 2 and colors[3] == "#d62728"
-    only_labels = inspector.mnist_grid_figure(images.reshape(40, 28, 28) * 255, labels, n=10)
+    only_labels = playground.mnist_grid_figure(images.reshape(40, 28, 28) * 255, labels, n=10)
     assert list(only_labels.data[1].text) == [str(d) for d in range(10)]
-    named = inspector.mnist_grid_figure(images, ["even", ""] * 20, n=4)  # class names as given by a page
+    named = playground.mnist_grid_figure(images, ["even", ""] * 20, n=4)  # class names as given by a page
     assert list(named.data[1].text) == ["even", "", "even", ""]
-    multi_hot = inspector.mnist_grid_figure(images, np.eye(3)[[0, 2]], n=2, class_names=["even", "≥ 5", "loop"])
+    multi_hot = playground.mnist_grid_figure(images, np.eye(3)[[0, 2]], n=2, class_names=["even", "≥ 5", "loop"])
     assert list(multi_hot.data[1].text) == ["even", "loop"]
 
 
