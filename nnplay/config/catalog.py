@@ -26,15 +26,18 @@ from nnplay.data import generators
 @dataclass(frozen=True)
 class Metric:
     key: str  # as Keras and the run history name it
-    label: str  # on the page's plots and tables
+    label: str  # on the page's plots
     is_rate: bool  # a share from 0 to 1 (drawn as %, higher is better); else an error in the target's units
+    keras: str = ""  # as a compile metric in the exported script ("" if Keras has none)
+    meaning: str = ""  # what it measures, for the script's comment
 
 
 METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("accuracy", "accuracy", True),
-    Metric("label_accuracy", "label accuracy", True),  # the share of right yes/no answers over all labels
-    Metric("exact_match", "exact match", True),  # every label of an example right
-    Metric("mae", "mean absolute error", False),
+    Metric("accuracy", "accuracy", True, '"accuracy"', "accuracy, the predicted class being the largest output"),
+    Metric("label_accuracy", "label accuracy", True, 'keras.metrics.BinaryAccuracy(name="label_accuracy")',
+           "label accuracy, the share of right yes/no answers over all labels"),
+    Metric("exact_match", "exact match", True),  # every label of an example right; Keras has no such metric
+    Metric("mae", "mean absolute error", False, '"mae"', "mean absolute error, in the target's own units"),
     Metric("r2", "R²", False),
 )}
 
@@ -226,8 +229,10 @@ def dataset_label(dataset: str) -> str:
 
 
 def is_toy(dataset: str) -> bool:
+    """Generated, not loaded. (A name the catalog does not know counts as toy data, as it always has:
+    validation then names the dataset as the problem and checks the samples against the toy cap.)"""
     record = DATASETS.get(dataset)
-    return record is not None and record.is_toy
+    return record is None or record.is_toy
 
 
 # Input features for 2-D toy data, as TF Playground offers them.
@@ -261,6 +266,7 @@ class Activation:
     flat: str  # where the derivative vanishes (or nearly does)
     why: str
     hidden: bool = True  # offered for hidden layers in the Playground (and links); the lab shows them all
+    color: str = ""  # its line where the Activation Lab compares a few side by side ("" = a run colour)
 
 
 ACTIVATIONS: dict[str, Activation] = {a.key: a for a in (
@@ -268,21 +274,22 @@ ACTIVATIONS: dict[str, Activation] = {a.key: a for a in (
         "relu", "ReLU", "[0, ∞)",
         "The derivative is exactly 0 for z < 0 (a 'dead' unit if that holds for every input) and 1 for z > 0.",
         "Cheap, and a slope of 1 passes gradients through many layers undiminished: the default for "
-        "hidden layers."),
+        "hidden layers.", color="#0877bd"),
     Activation(
         "tanh", "tanh", "(−1, 1)",
         "tanh'(z) = 1 − tanh²(z) is 1 at z = 0 and almost 0 for |z| > 3.",
-        "A zero-centred sigmoid (tanh(z) = 2σ(2z) − 1): a steeper slope, still saturates at both ends."),
+        "A zero-centred sigmoid (tanh(z) = 2σ(2z) − 1): a steeper slope, still saturates at both ends.",
+        color="#2ca02c"),
     Activation(
         "sigmoid", "sigmoid", "(0, 1)",
         "σ'(z) = σ(z)(1 − σ(z)) is at most 0.25 (at z = 0) and almost 0 for |z| > 5.",
         "A probability for a yes/no output. In hidden layers its flat tails and its ≤ 0.25 slope "
-        "shrink the gradient at every layer: deep sigmoid stacks learn slowly near the input."),
+        "shrink the gradient at every layer: deep sigmoid stacks learn slowly near the input.", color="#f59322"),
     Activation(
         "linear", "linear (identity)", "(−∞, ∞)",
         "Never flat: the derivative is 1 everywhere.",
         "Right for a regression output or logits. In hidden layers it adds nothing: a stack of "
-        "linear layers is one linear layer (see below)."),
+        "linear layers is one linear layer (see below).", color="#7f7f7f"),
     Activation(
         "leaky_relu", "leaky ReLU", "(−∞, ∞)",
         "Never flat: slope 1 for z > 0 and Keras's negative_slope (0.2 by default) for z < 0.",
@@ -332,12 +339,6 @@ def hidden_activations() -> tuple[str, ...]:
 # Optimizers: the config's choice (a Keras class and the config fields it takes), and the
 # variants the Optimizer Lab runs (plain SGD, momentum and Nesterov are all SGD).
 # --------------------------------------------------------------------------
-
-# The config fields an optimizer owns, with their defaults (Keras's own defaults).
-OPTIMIZER_DEFAULTS: dict[str, object] = {
-    "momentum": 0.0, "nesterov": False, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "rho": 0.9,
-}
-
 
 @dataclass(frozen=True)
 class OptimizerVariant:
@@ -393,7 +394,7 @@ for _optimizer in (
         OptimizerVariant("nesterov", "Nesterov", "#16a085", (("momentum", 0.9), ("nesterov", True)), race_lr=0.03),
     )),
     Optimizer("rmsprop", "RMSprop", "RMSprop", ("rho", "momentum", "epsilon"), (1e-4, 1e-2), 1e-3, (
-        OptimizerVariant("rmsprop", "RMSprop", "#8e44ad", race_lr=0.01),
+        OptimizerVariant("rmsprop", "RMSprop", "#8e44ad", (("rho", 0.9),), race_lr=0.01),
     ), adaptive=True),
     Optimizer("adagrad", "Adagrad", "Adagrad", ("epsilon",), (1e-3, 1.0), 0.01, (
         OptimizerVariant("adagrad", "Adagrad", "#d35400", race_lr=0.1),
@@ -420,11 +421,6 @@ def race_variants() -> tuple[str, ...]:
     return tuple(key for key, variant in VARIANTS.items() if variant.race_lr is not None)
 
 
-def variant_fields(variant: OptimizerVariant) -> dict[str, object]:
-    """The config fields that make a variant: its optimizer, Keras's defaults, then its own settings."""
-    return {"optimizer": variant.optimizer, **OPTIMIZER_DEFAULTS, **dict(variant.settings)}
-
-
 REGULARIZATIONS = ("none", "l1", "l2")
 
 
@@ -434,13 +430,21 @@ REGULARIZATIONS = ("none", "l1", "l2")
 
 
 def register(record: DatasetRecord | Optimizer) -> None:
-    """Add a dataset or an optimizer (with its lab variants) to the catalog."""
+    """Add a dataset or an optimizer (with its lab variants) to the catalog. A key already taken is
+    refused: a record never silently replaces another (links name records by their keys)."""
     if isinstance(record, DatasetRecord):
-        DATASETS[record.key] = record
+        taken = [record.key] if record.key in DATASETS else []
     elif isinstance(record, Optimizer):
-        _add_optimizer(record)
+        taken = [record.key] if record.key in OPTIMIZERS else []
+        taken += [variant.key for variant in record.variants if variant.key in VARIANTS]
     else:
         raise TypeError(f"Not a catalog record: {record!r}")
+    if taken:
+        raise ValueError(f"The catalog already has {', '.join(map(repr, taken))}; choose another key.")
+    if isinstance(record, DatasetRecord):
+        DATASETS[record.key] = record
+    else:
+        _add_optimizer(record)
 
 
 def unregister(record: DatasetRecord | Optimizer) -> None:

@@ -1,4 +1,4 @@
-"""nnplay links: PlaygroundConfig <-> URL query parameters (v=1), and whatever a person pastes.
+"""nnplay links: PlaygroundConfig <-> URL query parameters (v=1).
 
 One declarative table, FIELDS, lists every config field with its query key, its
 parser, its formatter and when it has an effect (the way TF Playground's

@@ -24,11 +24,11 @@ from nnplay.config.catalog import (
     REGULARIZATIONS,
     TASKS,
     VARIANTS,
+    OptimizerVariant,
     Task,
     datasets_for,
     hidden_activations,
     is_toy,
-    variant_fields,
 )
 
 
@@ -193,6 +193,8 @@ def _type_problem(name: str, value: Any) -> tuple[str, Any, str] | None:
     kind = _kind_of(value)
     if kind not in _FIELD_KINDS[name]:
         return name, value, f"a {_FIELD_KINDS[name][0]}"
+    if kind == "whole number" and _FIELD_KINDS[name][0] == "number" and abs(value) > 1e300:
+        return name, math.inf, "a number"  # 1 and 400 zeros: no float holds it (and 1e400 reads as Infinity)
     if name in _LIST_ITEM_KINDS:
         wanted = _LIST_ITEM_KINDS[name]
         bad = next((v for v in value if _kind_of(v) != wanted), None)
@@ -223,6 +225,8 @@ def config_from_json(content: bytes | str) -> PlaygroundConfig:
         raise ConfigError([("config", "…", f"valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")]) from None
     except RecursionError:
         raise ConfigError([("config", "…", "JSON nested a reasonable depth")]) from None
+    except ValueError:  # Python refuses to read a whole number of more than 4,300 digits
+        raise ConfigError([("config", "…", "JSON with numbers of a sensible size")]) from None
     return PlaygroundConfig.from_dict(data)
 
 
@@ -276,9 +280,20 @@ def with_optimizer(config: PlaygroundConfig, optimizer: str) -> PlaygroundConfig
     return replace(config, optimizer=optimizer, learning_rate=OPTIMIZERS[optimizer].default_lr)
 
 
+def optimizer_fields() -> tuple[str, ...]:
+    """The config fields some optimizer takes besides the learning rate (momentum, rho, ...)."""
+    return tuple(dict.fromkeys(name for optimizer in OPTIMIZERS.values() for name in optimizer.params))
+
+
+def variant_fields(variant: OptimizerVariant) -> dict[str, object]:
+    """The config fields that make a variant: its optimizer, every optimizer field at PlaygroundConfig's
+    default (which are Keras's defaults), then the variant's own settings."""
+    defaults = {f.name: f.default for f in fields(PlaygroundConfig) if f.name in optimizer_fields()}
+    return {"optimizer": variant.optimizer, **defaults, **dict(variant.settings)}
+
+
 def with_variant(config: PlaygroundConfig, variant: str, learning_rate: float) -> PlaygroundConfig:
-    """The config with one of the Optimizer Lab's optimizer variants (catalog.VARIANTS) and a learning
-    rate: its optimizer, the other optimizer fields at Keras's defaults, then the variant's settings."""
+    """The config with one of the Optimizer Lab's optimizer variants (catalog.VARIANTS) and a learning rate."""
     return replace(config, learning_rate=float(learning_rate), **variant_fields(VARIANTS[variant]))
 
 
@@ -421,7 +436,7 @@ def validate(config: PlaygroundConfig) -> None:
          and len(config.csv_targets) <= 10 and len(set(config.csv_targets)) == len(config.csv_targets),
          "csv_targets", config.csv_targets, "up to 10 different column names")
     # No target yet is a valid setup: the learner chooses CSV first, then uploads, then picks the
-    # target from the file's columns; until then there is no data to train on (datasets says so).
+    # target from the file's columns; until then there is no data to train on (nnplay.data.load says so).
     if config.dataset == "csv" and task_ok:
         if config.task != "multilabel":
             need(len(config.csv_targets) <= 1, "csv_targets", config.csv_targets,

@@ -1,5 +1,5 @@
-"""TensorFlow Playground links (its state lives in the URL hash, see its src/state.ts) read as a PlaygroundConfig,
-and the one reader for whatever a person pastes (an nnplay link, a bare query string, a TF Playground link).
+"""TensorFlow Playground links (its state lives in the URL hash, see its src/state.ts) read as a
+PlaygroundConfig, with a note for each setting that could not be carried over.
 
 Imports nothing heavy (no TensorFlow, no Streamlit).
 """

@@ -1,5 +1,4 @@
-"""The one entry point for pages: the Dataset a setup asks for (toy, MNIST or an uploaded CSV).
-"""
+"""The one entry point for pages: the Dataset a setup asks for (toy, MNIST or an uploaded CSV)."""
 
 from __future__ import annotations
 
@@ -8,10 +7,6 @@ from nnplay.data.csv_upload import parse_csv
 from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.mnist import mnist_dataset
 from nnplay.data.toy import toy_dataset
-
-# ==========================================================================
-# The entry point
-# ==========================================================================
 
 
 def load_dataset(config: PlaygroundConfig, csv_bytes: bytes | None = None) -> Dataset:

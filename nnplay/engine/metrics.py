@@ -6,7 +6,7 @@ and the exact-match ratio; regression: MAE and R².
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from sklearn import metrics as skm
@@ -18,7 +18,7 @@ from nnplay.config.schema import PlaygroundConfig
 @dataclass
 class Evaluation:
     task: str
-    headline: dict[str, float]  # e.g. {"accuracy": 0.97} or {"mae": 0.1, "r2": 0.9}
+    headline: dict[str, float]  # the task's final metrics: {"accuracy": 0.97}, {"mae": 0.1, "r2": 0.9}
     confusion: np.ndarray | None = None  # rows: true class, columns: predicted class
     per_label_accuracy: dict[str, float] = field(default_factory=dict)
     class_names: list[str] = field(default_factory=list)
@@ -34,7 +34,15 @@ def predicted_classes(config: PlaygroundConfig, probabilities: np.ndarray, thres
 
 
 def evaluate(config: PlaygroundConfig, probabilities: np.ndarray, y_true: np.ndarray, class_names: list[str]) -> Evaluation:
-    """Metrics from what the model reports (probabilities, or values for regression)."""
+    """Metrics from what the model reports (probabilities, or values for regression): the task's
+    final metrics (its catalog record), in that order."""
+    evaluation = _evaluation(config, probabilities, y_true, class_names)
+    wanted = TASKS[config.task].final_metrics
+    return replace(evaluation, headline={name: evaluation.headline[name] for name in wanted})
+
+
+def _evaluation(config: PlaygroundConfig, probabilities: np.ndarray, y_true: np.ndarray,
+                class_names: list[str]) -> Evaluation:
     task = config.task
     if TASKS[task].is_regression:
         y_pred = probabilities.reshape(-1)

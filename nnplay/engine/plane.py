@@ -168,7 +168,7 @@ def surface(view: PlaneView, task: str | None = None, label_index: int = 0, disc
         return PlaneSurface(task, confidence, classes)
     if task == "multilabel":
         return PlaneSurface(task, label_surface(view.output, label_index, discretize))
-    if TASKS[task].is_regression:
+    if task in TASKS and TASKS[task].is_regression:
         return PlaneSurface(task, regression_surface(view.output, discretize))
     raise ValueError(f"unknown task {task!r}")
 

@@ -18,7 +18,7 @@ initial weights, optimizer, loss and metrics. Nothing is duplicated here:
   Under a tf.distribute strategy the script trains with fit;
 - the optimizer's and the loss's keyword arguments and the per-layer seeds come
   from nnplay.engine.model (optimizer_kwargs, loss_kwargs, layer_seed);
-- the explanations come from the task table (config.TASKS[task].why).
+- the explanations come from the task table (nnplay.config.catalog.TASKS[task].why).
 
 This module is string building: it imports no TensorFlow, Keras or Streamlit
 at module level. (nnplay.engine.model imports Keras, so it is imported inside the
@@ -39,6 +39,7 @@ from typing import Any, Mapping
 
 from nnplay.config.catalog import (
     DATASETS,
+    METRICS,
     MNIST_ATTRIBUTES,
     OPTIMIZERS,
     TASKS,
@@ -79,7 +80,7 @@ class ExportOptions:
         (MultiWorkerMirroredStrategy: several machines, each told its role by TF_CONFIG).
         The model, the optimizer and compile then run inside strategy.scope().
     mnist: MNIST only — where the page's MNIST came from (mnist_data.load_mnist().origin, or
-        datasets.mnist_availability(config).source); the script loads the same source and
+        nnplay.data.mnist.mnist_availability(config).source); the script loads the same source and
         states its real image counts. None: the source load_mnist() finds in this process
         (the official Keras MNIST when there is none).
     """
@@ -370,7 +371,7 @@ def _mnist_targets(config: PlaygroundConfig) -> list[str]:
 
 
 def _mnist_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[str], list[str]]:
-    """MNIST from the page's source, picked as datasets.mnist_dataset picks it (pick_mnist_images)."""
+    """MNIST from the page's source, picked as nnplay.data.mnist.mnist_dataset picks it (pick_mnist_images)."""
     source = _mnist_source(options)
     n_train, n_test = mnist_data.mnist_counts(config, source)
     definitions = [_source(train_count), _source(mnist_data.pick_mnist_images)]  # it calls train_count
@@ -407,7 +408,7 @@ def _mnist_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[
 
 
 def _csv_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[str], list[str]]:
-    """A learner's CSV, mirroring datasets.parse_csv (labels sorted to 0..K-1, standardised features)."""
+    """A learner's CSV, mirroring nnplay.data.csv_upload.parse_csv (labels sorted to 0..K-1, standardised features)."""
     targets = list(config.csv_targets)
     if not targets:
         raise ValueError("a CSV config needs csv_targets (the column(s) to predict)")
@@ -468,20 +469,16 @@ def _shape_expressions(config: PlaygroundConfig, options: ExportOptions) -> tupl
     return inputs, outputs
 
 
-# Each epoch metric as a Keras compile metric, and what it measures; the task's record says which
-# metrics it tracks. Keras has no exact-match metric, so fit's history lacks that one.
+# Each epoch metric as a Keras compile metric, and what it measures (the metric's record; binary
+# accuracy needs its threshold). Keras has no exact-match metric, so fit's history lacks that one.
 def _keras_metric(config: PlaygroundConfig, metric: str) -> tuple[str, str] | None:
     if metric == "accuracy" and config.task == "binary":
         if config.uses_logits:
             return ('keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy")',
                     "accuracy, with class 1 where the logit > 0 (the probability > 0.5)")
         return '"accuracy"', "accuracy, with class 1 where the probability > 0.5"
-    return {
-        "accuracy": ('"accuracy"', "accuracy, the predicted class being the largest output"),
-        "label_accuracy": ('keras.metrics.BinaryAccuracy(name="label_accuracy")',
-                           "label accuracy, the share of right yes/no answers over all labels"),
-        "mae": ('"mae"', "mean absolute error, in the target's own units"),
-    }.get(metric)
+    record = METRICS[metric]
+    return (record.keras, record.meaning) if record.keras else None
 
 
 def _metrics(config: PlaygroundConfig) -> tuple[list[str], str]:

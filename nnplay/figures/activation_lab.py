@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from nnplay.config.catalog import ACTIVATIONS
 from nnplay.figures.playground import boundary_figure
 from nnplay.figures.theme import BLUE, INK, ORANGE, RUN_COLORS, axis_style, base_layout
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:  # only for the annotations: importing them would load TensorF
 
 # Distinct colours for up to 8 activations drawn together; the first two are TF Playground's.
 ACTIVATION_COLORS = (BLUE, ORANGE, "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-# Fixed colours for the activations compared side by side, whatever the order.
-STACK_COLORS = {"sigmoid": ORANGE, "relu": BLUE, "tanh": "#2ca02c", "linear": "#7f7f7f"}
 
 
 def activation_color(index: int) -> str:
@@ -78,7 +77,9 @@ def gradient_norms_figure(results: Sequence["GradientNorms"]) -> go.Figure:
     """‖∂L/∂W‖ per layer on a log scale: solid at initialisation, dashed after the training steps."""
     traces = []
     for i, result in enumerate(results):
-        color = STACK_COLORS.get(result.activation, RUN_COLORS[i % len(RUN_COLORS)])
+        # The activation's own colour (its catalog record), whatever the order it is drawn in.
+        record = ACTIVATIONS.get(result.activation)
+        color = record.color if record is not None and record.color else RUN_COLORS[i % len(RUN_COLORS)]
         for values, when, dash in ((result.at_init, "at initialisation", "solid"),
                                    (result.after, f"after {result.steps} steps", "dash")):
             name = f"{result.activation} · {when}"
@@ -93,7 +94,7 @@ def gradient_norms_figure(results: Sequence["GradientNorms"]) -> go.Figure:
 
 def titled_boundary_figure(view: "PlaneView", data, title: str, task: str = "binary",
                            discretize: bool = False) -> go.Figure:
-    """nnplay.figures.boundary_figure with a title (the activation and its test accuracy)."""
+    """nnplay.figures.playground.boundary_figure with a title (the activation and its test accuracy)."""
     figure = boundary_figure(view, data, task, discretize=discretize)
     figure.update_layout(title=dict(text=title, x=0, font=dict(size=13)), showlegend=False)
     return figure

@@ -92,9 +92,9 @@ def contour_figure(surface, trajectories: Sequence = (), n_steps: int | None = N
     if height is None:  # equal scales on both axes: the bowl must look as elongated as it is
         height = int(np.clip(PLOT_WIDTH * (y_max - y_min) / (x_max - x_min) + 90, 320, 560))
     layout = base_layout(height=height, margin=dict(l=50, r=16, t=36, b=44),
-                     xaxis=axis_style("w₁", range=[x_min, x_max], showgrid=False, constrain="domain"),
-                     yaxis=axis_style("w₂", range=[y_min, y_max], showgrid=False, scaleanchor="x", scaleratio=1,
-                                 constrain="domain"))
+                         xaxis=axis_style("w₁", range=[x_min, x_max], showgrid=False, constrain="domain"),
+                         yaxis=axis_style("w₂", range=[y_min, y_max], showgrid=False, scaleanchor="x", scaleratio=1,
+                                          constrain="domain"))
     figure = go.Figure(traces, layout)
     if animate and trajectories:
         _add_frames(figure, trajectories, n_steps, first_path)
@@ -142,7 +142,7 @@ def cost_figure(surface, trajectories: Sequence, n_steps: int | None = None, hei
                            line=dict(color=_kind_color(t.kind), width=2),
                            hovertemplate=f"{t.label}<br>step %{{x}}: J − J_min = %{{y:.3g}}<extra></extra>"))
     layout = base_layout(height=height, xaxis=axis_style("step", rangemode="tozero"),
-                     yaxis=axis_style("J − J_min (log scale)", type="log", exponentformat="power"))
+                         yaxis=axis_style("J − J_min (log scale)", type="log", exponentformat="power"))
     return go.Figure(traces, layout)
 
 
@@ -167,9 +167,9 @@ def step_size_figure(trajectory, quantity: str = "rate", reference_lr: float | N
                            name=f"learning rate {reference_lr:g}", line=dict(color="#90a4ae", width=1.5, dash="dash"),
                            hoverinfo="skip"))
     layout = base_layout(height=height, title=dict(text=f"{trajectory.label}: {label}", font=dict(size=13), x=0.01),
-                     margin=dict(l=50, r=16, t=64, b=44),
-                     xaxis=axis_style("step", rangemode="tozero"),
-                     yaxis=axis_style(axis_title, type="log", exponentformat="power"))
+                         margin=dict(l=50, r=16, t=64, b=44),
+                         xaxis=axis_style("step", rangemode="tozero"),
+                         yaxis=axis_style(axis_title, type="log", exponentformat="power"))
     layout["legend"]["y"] = 1.0
     return go.Figure(traces, layout)
 
@@ -201,5 +201,5 @@ def race_figure(lanes: Sequence, target: float | None = None, log_y: bool = Fals
                            name=f"target loss {target:g}", line=dict(color="#90a4ae", width=1.5, dash="dash"),
                            hoverinfo="skip"))
     layout = base_layout(height=height, xaxis=axis_style("epoch", rangemode="tozero"),
-                     yaxis=axis_style("train loss", type="log" if log_y else "linear"))
+                         yaxis=axis_style("train loss", type="log" if log_y else "linear"))
     return go.Figure(traces, layout)

@@ -38,7 +38,7 @@ def confusion_figure(evaluation, normalize: bool = False, clickable: bool = Fals
         height=max(260, min(side + 80, 640)),
         xaxis=axis_style("predicted", type="category", showgrid=False, side="bottom", ticks="", constrain="domain"),
         yaxis=axis_style("true", type="category", showgrid=False, autorange="reversed", ticks="",
-                    scaleanchor="x", constrain="domain")))
+                         scaleanchor="x", constrain="domain")))
     if clickable:
         figure.update_layout(clickmode="event+select", dragmode=False)
     return figure

@@ -129,7 +129,7 @@ def plane_layout(data, **extra) -> dict:
     low, high = INPUT_RANGE
     names = [FEATURES.get(n, n) for n in ("x1", "x2")]
     return base_layout(height=PLANE_HEIGHT, margin=dict(l=44, r=16, t=36, b=40),
-                   xaxis=axis_style(names[0], range=[low, high], constrain="domain", showgrid=False, ticks=""),
-                   yaxis=axis_style(names[1], range=[low, high], scaleanchor="x", scaleratio=1, constrain="domain",
-                               showgrid=False, ticks=""),
+                       xaxis=axis_style(names[0], range=[low, high], constrain="domain", showgrid=False, ticks=""),
+                       yaxis=axis_style(names[1], range=[low, high], scaleanchor="x", scaleratio=1, constrain="domain",
+                                        showgrid=False, ticks=""),
                    **extra)

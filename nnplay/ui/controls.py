@@ -140,7 +140,7 @@ def _with_current(options: list, value) -> list:
 def _control(widget, field: str, *args, label: str | None = None, **kwargs):
     """A widget bound to a config field, with that field's refused change (if any) right under it.
     `widget` is a DeltaGenerator's method (st.slider, a column's number_input...); its label is the
-    field's name on the page (config.FIELD_LABELS) unless the widget says otherwise."""
+    field's name on the page (nnplay.config.schema.FIELD_LABELS) unless the widget says otherwise."""
     value = widget(label or FIELD_LABELS[field], *args, **_changes(field), **kwargs)
     show_refusal(field, getattr(widget, "__self__", st))
     return value
@@ -204,7 +204,7 @@ def mnist_on_this_server(config: PlaygroundConfig) -> MnistAvailability | None:
 
 def mnist_samples(config: PlaygroundConfig, mnist: MnistAvailability | None) -> tuple[str, int | None]:
     """(note, cap) for the Samples widget on MNIST: which MNIST this server has, how many images this
-    setup gets, and the largest Samples value it can fill (`mnist` is datasets.MnistAvailability)."""
+    setup gets, and the largest Samples value it can fill (`mnist` is nnplay.data.mnist.MnistAvailability)."""
     if mnist is None:
         return "", None
     note = f"{mnist.description}. This setup trains on {mnist.n_train:,} and tests on {mnist.n_test:,} images."

@@ -14,7 +14,8 @@ from nnplay.engine.metrics import evaluate
 from nnplay.engine.model import to_probabilities
 from nnplay.engine.plane import probe_for
 from nnplay.engine.training import Trainer
-from nnplay.figures import inspector, results
+from nnplay.figures import inspector as figures
+from nnplay.figures import results as result_figures
 from nnplay.labs.inspector.drawing import to_mnist
 from nnplay.labs.inspector.predictions import (
     Predictions,
@@ -187,7 +188,7 @@ def choose_example(trainer: Trainer, predictions: Predictions) -> int:
             label_index = st.selectbox("The plane shows label", range(len(data.class_names)),
                                        format_func=lambda k: data.class_names[k], key="inspector_plane_label")
     view = _plane_view(trainer)
-    plane.plotly_chart(inspector.pick_point_figure(view, data, trainer.config.task, index, label_index),
+    plane.plotly_chart(figures.pick_point_figure(view, data, trainer.config.task, index, label_index),
                        key=state.INSPECTOR_PLANE.name, on_select=pick_clicked_point, selection_mode="points")
     return index
 
@@ -238,14 +239,14 @@ def one_example(trainer: Trainer, predictions: Predictions, index: int) -> None:
             st.markdown("True: **" + (", ".join(md_literal(n) for n, t in zip(names, truth) if t) or "none") + "**")
             st.markdown(f"Loss (binary cross-entropy, mean over outputs) = **{predictions.loss[index]:.4f}**")
     highlight = int(predictions.true[index]) if predictions.uses_softmax else None
-    middle.plotly_chart(inspector.class_bars_figure(
+    middle.plotly_chart(figures.class_bars_figure(
         logits_of(config, predictions.outputs[index: index + 1])[0], figure_names(names), highlight,
         "Logits z (before the output activation)"), key="logits")
     probabilities = predictions.probabilities[index]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    right.plotly_chart(inspector.class_bars_figure(probabilities, figure_names(names), highlight,
-                                               f"{kind} probabilities — sum = {probabilities.sum():.4f}",
-                                               (0, 1.15)), key="probabilities")
+    right.plotly_chart(figures.class_bars_figure(probabilities, figure_names(names), highlight,
+                                                 f"{kind} probabilities — sum = {probabilities.sum():.4f}",
+                                                 (0, 1.15)), key="probabilities")
 
 
 # ------------------------------------------------------------------ gallery
@@ -291,7 +292,7 @@ def confusion(trainer: Trainer, predictions: Predictions) -> None:
             state.INSPECTOR_PREDICTED.set(predicted)
 
     left, right = st.columns([3, 2])
-    left.plotly_chart(results.confusion_figure(evaluation, clickable=True), key=state.CONFUSION.name,
+    left.plotly_chart(result_figures.confusion_figure(evaluation, clickable=True), key=state.CONFUSION.name,
                       on_select=pick_clicked_cell, selection_mode="points")
     right.dataframe(pd.DataFrame({"class": [str(n) for n in names],
                                   "accuracy": per_class_accuracy(predictions, len(names))}),
@@ -329,13 +330,14 @@ def draw_a_digit(trainer: Trainer, predictions: Predictions) -> None:
         processed.info("Draw a digit in the box. It will be scaled to fit 20×20 pixels and centred by its "
                        "centre of mass in a 28×28 field, as MNIST's digits were.")
         return
-    processed.plotly_chart(inspector.digit_figure(image, "What the network sees (28×28)"), key="digit_image")
+    processed.plotly_chart(figures.digit_figure(image, "What the network sees (28×28)"), key="digit_image")
     outputs = trainer.raw_outputs(image.reshape(1, -1).astype(np.float32))
     probabilities = np.asarray(to_probabilities(trainer.config, outputs))[0]
     kind = "softmax" if predictions.uses_softmax else "sigmoid"
-    answer.plotly_chart(inspector.class_bars_figure(probabilities, figure_names(names), int(np.argmax(probabilities)),
-                                                f"{kind} probabilities — sum = {probabilities.sum():.4f}",
-                                                (0, 1.15)), key="digit_probabilities")
+    answer.plotly_chart(figures.class_bars_figure(probabilities, figure_names(names),
+                                                  int(np.argmax(probabilities)),
+                                                  f"{kind} probabilities — sum = {probabilities.sum():.4f}",
+                                                  (0, 1.15)), key="digit_probabilities")
     if predictions.uses_softmax:
         answer.markdown(f"The network says **{md_literal(names[int(np.argmax(probabilities))])}** "
                         f"({probabilities.max():.0%}).")
@@ -352,21 +354,22 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
         sigmoid, softmax = sigmoid_and_softmax(np.array([0.0, z[0]]))
         pair = ["class 0", "class 1"]
         left, right = st.columns(2)
-        left.plotly_chart(inspector.class_bars_figure([1 - sigmoid[1], sigmoid[1]], pair, None,
-                                                  f"sigmoid: P(1) = σ(z) = {sigmoid[1]:.4f}, P(0) = 1 − σ(z)",
-                                                  (0, 1.15)), key="binary_sigmoid")
-        right.plotly_chart(inspector.class_bars_figure(softmax, pair, None, "softmax over logits (0, z): the same "
-                                                   "numbers", (0, 1.15)), key="binary_softmax")
+        left.plotly_chart(figures.class_bars_figure([1 - sigmoid[1], sigmoid[1]], pair, None,
+                                                    f"sigmoid: P(1) = σ(z) = {sigmoid[1]:.4f}, P(0) = 1 − σ(z)",
+                                                    (0, 1.15)), key="binary_sigmoid")
+        right.plotly_chart(figures.class_bars_figure(softmax, pair, None,
+                                                     "softmax over logits (0, z): the same numbers", (0, 1.15)),
+                           key="binary_softmax")
         st.caption("A single sigmoid output is a two-class softmax in disguise: σ(z) = eᶻ / (e⁰ + eᶻ).")
     else:
         sigmoid, softmax = sigmoid_and_softmax(z)
         left, right = st.columns(2)
-        left.plotly_chart(inspector.class_bars_figure(sigmoid, figure_names(names), None,
-                                                  f"{len(names)} sigmoids — sum = {sigmoid.sum():.3f}", (0, 1.15)),
+        left.plotly_chart(figures.class_bars_figure(sigmoid, figure_names(names), None,
+                                                    f"{len(names)} sigmoids — sum = {sigmoid.sum():.3f}", (0, 1.15)),
                           key="multilabel_sigmoid")
-        right.plotly_chart(inspector.class_bars_figure(softmax, figure_names(names), None,
-                                                   f"softmax of the same logits — sum = {softmax.sum():.3f}",
-                                                   (0, 1.15)), key="multilabel_softmax")
+        right.plotly_chart(figures.class_bars_figure(softmax, figure_names(names), None,
+                                                     f"softmax of the same logits — sum = {softmax.sum():.3f}",
+                                                     (0, 1.15)), key="multilabel_softmax")
         st.caption("Each sigmoid answers its own yes/no question, so several labels can be near 1 at once and "
                    "the sum can be anything from 0 to K. Softmax makes the labels compete for one unit of "
                    "probability: right when exactly one class is true, wrong for multi-label data.")
@@ -385,8 +388,8 @@ def sigmoids_and_threshold(trainer: Trainer, predictions: Predictions, index: in
         column.metric(label, f"{value:.3f}")
     sweep = threshold_sweep(probabilities, data.y_test, THRESHOLDS)
     left, right = st.columns([3, 2])
-    left.plotly_chart(inspector.threshold_sweep_figure(THRESHOLDS, sweep["precision"], sweep["recall"],
-                                                   sweep["exact_match"], threshold), key="threshold_sweep")
+    left.plotly_chart(figures.threshold_sweep_figure(THRESHOLDS, sweep["precision"], sweep["recall"],
+                                                     sweep["exact_match"], threshold), key="threshold_sweep")
     right.dataframe(pd.DataFrame(report.per_label), hide_index=True)
     st.caption("A lower threshold says yes more often: recall rises and precision falls. 0.5 is what Keras's "
                "accuracy uses; a task where a missed label costs more than a false alarm wants a lower one.")

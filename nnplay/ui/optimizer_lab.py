@@ -1,6 +1,7 @@
 """The Optimizer Lab's two tabs: optimizers walking on a cost surface, and a race on a real network.
 The page (app_pages/3_Optimizer_Lab.py) only sets up and calls surfaces_tab() and race_tab(); the
-rules between the controls are in nnplay.labs.optimizer.controls."""
+rules between the controls are in nnplay.labs.optimizer.controls (imported as lab_controls: nnplay.ui.controls
+is the Playground's setup widgets)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from nnplay.config.schema import CAPS, ConfigError, PlaygroundConfig, data_part
 from nnplay.data.dataset import DataError
 from nnplay.data.load import load_dataset
 from nnplay.figures import optimizer_lab as figures
-from nnplay.labs.optimizer import controls
+from nnplay.labs.optimizer import controls as lab_controls
 from nnplay.labs.optimizer.race import Race, lane_advice, winner
 from nnplay.labs.optimizer.race import summary_rows as race_rows
 from nnplay.labs.optimizer.surfaces import SURFACES, CostSurface
@@ -73,7 +74,7 @@ def set_controls(surface: str, start, learning_rate: float, steps: int, kinds=No
     state.LAB_SURFACE.set(surface)
     state.LAB_X.set(float(start[0]))
     state.LAB_Y.set(float(start[1]))
-    state.LAB_LR.set(controls.nearest_rate(learning_rate))
+    state.LAB_LR.set(lab_controls.nearest_rate(learning_rate))
     state.LAB_STEPS.set(int(steps))
     state.LAB_SHOW.set(int(steps))
     if kinds is not None:
@@ -133,14 +134,14 @@ def surface_controls() -> SurfaceControls:
                                             key=state.LAB_X.name)
     start_y = start_columns[1].number_input("Start w₂", float(y_min), float(y_max), step=0.1, format="%.3f",
                                             key=state.LAB_Y.name)
-    learning_rate = st.select_slider("Learning rate (shared by all)", controls.LEARNING_RATES,
+    learning_rate = st.select_slider("Learning rate (shared by all)", lab_controls.LEARNING_RATES,
                                      key=state.LAB_LR.name, format_func=lambda v: f"{v:g}")
-    steps = int(st.number_input("Steps", *controls.STEPS, step=10, key=state.LAB_STEPS.name))
+    steps = int(st.number_input("Steps", *lab_controls.STEPS, step=10, key=state.LAB_STEPS.name))
     # Pills that wrap, not a multiselect: in a column both hide what does not fit on one row.
     kinds = st.pills("Optimizers", list(surface_variants()), selection_mode="multi", key=state.LAB_KINDS.name,
                      format_func=lambda k: VARIANTS[k].label, wrap=True) or []
     # Set before the slider is drawn: a widget's state cannot change after it is.
-    if controls.shown_follows_steps(state.LAB_SHOW.get(steps), state.LAB_SHOW_ALL.get(), steps):
+    if lab_controls.shown_follows_steps(state.LAB_SHOW.get(steps), state.LAB_SHOW_ALL.get(), steps):
         state.LAB_SHOW.set(steps)
     state.LAB_SHOW_ALL.set(steps)
     shown = st.slider("Show the first N steps", 0, steps, key=state.LAB_SHOW.name,
@@ -169,8 +170,8 @@ def paths(chosen: SurfaceControls) -> list[Trajectory]:
         return []
 
     story = PRESETS.get(state.LAB_STORY.get() or "")
-    if story is not None and controls.story_applies(story, surface.key, chosen.learning_rate, chosen.steps,
-                                                    chosen.start):
+    if story is not None and lab_controls.story_applies(story, surface.key, chosen.learning_rate, chosen.steps,
+                                                        chosen.start):
         st.info(f"**{story.title}.** " + story.story(surface, trajectories))
     for t in trajectories:
         if t.diverged_at is not None:
@@ -248,7 +249,7 @@ def race_tab() -> None:
                 "nnplay training run; the weights and batch order are seeded by the seed below.")
     base, target = race_setup()
     racers = st.pills("Optimizers in the race", list(race_variants()), selection_mode="multi",
-                      default=list(controls.OPENING_RACERS), key=state.RACE_RACERS.name,
+                      default=list(lab_controls.OPENING_RACERS), key=state.RACE_RACERS.name,
                       format_func=lambda k: VARIANTS[k].lane_label, wrap=True) or []
     rates = race_rates(racers)
     if st.button("Start the race", type="primary", disabled=not racers, key="race_start"):
@@ -260,18 +261,18 @@ def race_tab() -> None:
 def race_setup() -> tuple[PlaygroundConfig, float]:
     """The config all lanes share, and the target train loss, from the race's widgets."""
     data_column, net_column, run_column = st.columns(3)
-    dataset = data_column.selectbox("Data", controls.race_datasets(), format_func=dataset_label,
+    dataset = data_column.selectbox("Data", lab_controls.race_datasets(), format_func=dataset_label,
                                     key=state.RACE_DATA.name)
     n_samples = int(data_column.number_input("Points", 100, 2000, 300, step=50, key=state.RACE_POINTS.name))
     noise = data_column.slider("Noise", 0.0, 0.5, 0.1, step=0.05, key=state.RACE_NOISE.name)
-    network = net_column.selectbox("Hidden layers", list(controls.NETWORKS), key=state.RACE_NET.name)
-    batch_size = net_column.selectbox("Batch size", list(controls.BATCH_SIZES), key=state.RACE_BATCH.name,
+    network = net_column.selectbox("Hidden layers", list(lab_controls.NETWORKS), key=state.RACE_NET.name)
+    batch_size = net_column.selectbox("Batch size", list(lab_controls.BATCH_SIZES), key=state.RACE_BATCH.name,
                                       format_func=lambda b: "full batch" if b == 0 else str(b))
     seed = int(net_column.number_input("Seed (weights, batches)", 0, CAPS["seed"][1], 0, key=state.RACE_SEED.name))
     epochs = int(run_column.number_input("Epochs", 5, 500, 100, step=5, key=state.RACE_EPOCHS.name))
     target = run_column.number_input("Target train loss", 0.001, 5.0, 0.3, step=0.05, format="%.3f",
                                      key=state.RACE_TARGET.name)
-    return controls.race_config(dataset, n_samples, noise, network, batch_size, epochs, seed), float(target)
+    return lab_controls.race_config(dataset, n_samples, noise, network, batch_size, epochs, seed), float(target)
 
 
 def race_rates(racers: list[str]) -> dict[str, float]:

@@ -34,7 +34,7 @@ from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.load import load_dataset
 from nnplay.data.mnist import MnistAvailability
 from nnplay.engine.live import LiveRun
-from nnplay.engine.model import to_keras_bytes
+from nnplay.engine.model import build_model, to_keras_bytes
 from nnplay.engine.plane import probe_for
 from nnplay.engine.training import History, Trainer
 from nnplay.export.keras_script import STRATEGIES, ExportOptions, to_keras_script
@@ -70,8 +70,6 @@ def cached_dataset(_config: PlaygroundConfig, data_key: tuple, csv_bytes: bytes 
 @st.cache_data(max_entries=32, show_spinner=False)
 def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, outputs: int):
     """The seeded starting weights, drawn before any training (as TF Playground does)."""
-    from nnplay.engine.model import build_model
-
     return build_model(_config, inputs, outputs).get_weights()
 
 

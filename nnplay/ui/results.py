@@ -13,7 +13,7 @@ import streamlit as st
 from nnplay.engine.diagnosis import diagnose
 from nnplay.engine.model import to_probabilities
 from nnplay.engine.training import Trainer
-from nnplay.figures import results as plots
+from nnplay.figures import results as result_figures
 from nnplay.ui.layout import CHART_CONFIG
 from nnplay.ui.training_panel import final_evaluation
 
@@ -55,11 +55,12 @@ def show_results(trainer: Trainer | None) -> None:
     st.caption("A reload restores this setup, not the trained weights: keep them as a .keras file "
                "(Share & save, below).")
     if evaluation.confusion is not None:
-        st.plotly_chart(plots.confusion_figure(evaluation), key="confusion", config=CHART_CONFIG)
+        st.plotly_chart(result_figures.confusion_figure(evaluation), key="confusion", config=CHART_CONFIG)
     elif evaluation.per_label_accuracy:
-        st.plotly_chart(plots.label_accuracy_figure(evaluation), key="labels", config=CHART_CONFIG)
+        st.plotly_chart(result_figures.label_accuracy_figure(evaluation), key="labels", config=CHART_CONFIG)
     else:
         tested = trainer.data  # the page's data may be gone (a refused upload); the model's is not
         predicted = to_probabilities(trainer.config, trainer.raw_outputs(tested.x_test)).reshape(-1)
         if np.isfinite(predicted).all():
-            st.plotly_chart(plots.regression_figure(tested.y_test, predicted), key="regression", config=CHART_CONFIG)
+            st.plotly_chart(result_figures.regression_figure(tested.y_test, predicted), key="regression",
+                            config=CHART_CONFIG)

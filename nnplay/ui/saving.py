@@ -1,6 +1,6 @@
 """Keeping work across reloads, from the Share & save tab: a setup as a config JSON file, and a
 trained model as a .keras file (a reload loses the model; the page says so). Both load back,
-checked first (nnplay.config.config_from_json, nnplay.engine.saved_models); a file that does not fit is
+checked first (nnplay.config.schema.config_from_json, nnplay.engine.saved_models); a file that does not fit is
 refused saying why, and nothing on the page is lost."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""The session's state: every st.session_state key of the app declared once (KEYS below, with what
-each holds), and the session's config, mirrored into widgets and the URL.
+"""The session's state: every st.session_state key of the app declared once (the Keys below, with
+what each holds), and the session's config, mirrored into widgets and the URL.
 
-Flow (DESIGN.md): URL → decode → config → widgets; a widget change → its
+Flow: URL → decode → config → widgets; a widget change → its
 on_change callback rebuilds the config → the URL is rewritten from it. The
 config is the single source of truth; widget keys only mirror it.
 

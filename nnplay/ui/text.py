@@ -15,7 +15,7 @@ can: inside it nothing is markdown, HTML, maths, an emoji or a link. So:
     plain_markdown(text)  for a whole message that quotes such strings (a refusal, a link notice):
                           markdown escapes, and every autolink broken by an invisible word joiner
 
-In a plotly figure, nnplay.figures.literal does the same job (every builder applies it).
+In a plotly figure, nnplay.figures.theme.literal does the same job (every builder applies it).
 
 Where no formatting is needed at all, a plain-text element (st.text, st.code, a dataframe cell,
 a selectbox option) is simpler still.

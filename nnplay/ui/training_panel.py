@@ -50,17 +50,14 @@ def fresh_trainer(config, data) -> Trainer:
     return new_trainer(config, data)
 
 
-def train_with_progress(config, data, bar, label: str = "", part: tuple[int, int] = (0, 1)):
+def train_with_progress(config, data, bar):
     """Lease a trainer for `config` from the pool and train it to the end, moving the progress
-    `bar` through its share `part` = (index, count) of a longer job. Returns the lease: the
-    trainer stays the caller's while it holds it."""
+    `bar`. Returns the lease: the trainer stays the caller's while it holds it."""
     lease = POOL.lease(config, data)
-    index, count = part
     for snapshot in lease.trainer.run():
         metric, value = next(iter(snapshot.test_metrics.items()))
-        bar.progress((index + snapshot.fraction_done) / count,
-                     text=f"{label}epoch {snapshot.epoch} of {snapshot.target_epoch} · "
-                          f"test {metric.replace('_', ' ')} {value:.3f}")
+        bar.progress(snapshot.fraction_done, text=f"epoch {snapshot.epoch} of {snapshot.target_epoch} · "
+                                                  f"test {metric.replace('_', ' ')} {value:.3f}")
     return lease
 
 

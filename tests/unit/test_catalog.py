@@ -150,3 +150,23 @@ def test_tf_playground_names_map_to_the_records_that_claim_them():
             config, _ = from_tf_playground(f"https://playground.tensorflow.org/#problem={problem}&{field}="
                                            f"{record.tf_playground}")
             assert config.dataset == key
+
+
+def test_a_record_never_replaces_another():
+    with pytest.raises(ValueError, match="'circle'"):
+        catalog.register(replace(STRIPES, key="circle"))
+    with pytest.raises(ValueError, match="'momentum'"):  # a variant's key is taken too
+        catalog.register(replace(LION, variants=(replace(LION.variants[0], key="momentum"),)))
+    assert DATASETS["circle"].generator.__name__ == "make_circle" and "lion" not in OPTIMIZERS
+
+
+@pytest.mark.parametrize("task", list(TASKS))
+def test_the_final_metrics_of_a_trained_model_are_its_tasks_record(task):
+    from nnplay.engine.metrics import evaluate
+
+    config = replace(default_config(task), n_samples=60)
+    data = load_dataset(config)
+    outputs = max(1, data.n_classes) if task in ("multiclass", "multilabel") else 1
+    probabilities = np.full((data.n_test, outputs), 1.0 / outputs)
+    evaluation = evaluate(config, probabilities, data.y_test, data.class_names)
+    assert tuple(evaluation.headline) == TASKS[task].final_metrics

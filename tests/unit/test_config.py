@@ -10,6 +10,7 @@ from nnplay.config.schema import (
     ConfigError,
     HiddenLayer,
     PlaygroundConfig,
+    config_from_json,
     count_params,
     default_config,
     is_valid,
@@ -151,6 +152,7 @@ def test_csv_without_a_target_yet_is_a_valid_setup():
         ({"epochs": True}, "epochs", "whole number"),
         ({"n_samples": 1e400}, "n_samples", "Samples must be a whole number; it is Infinity"),
         ({"learning_rate": "0.1"}, "learning_rate", 'Learning rate must be a number; it is "0.1"'),
+        ({"learning_rate": 10 ** 400}, "learning_rate", "Learning rate must be a number; it is Infinity"),
         ({"learning_rate": float("nan")}, "learning_rate", "Learning rate must be a number"),
         ({"from_logits": 1}, "from_logits", "true/false"),
         ({"task": ["binary"]}, "task", "Task must be a text"),
@@ -164,6 +166,14 @@ def test_a_config_file_of_the_wrong_kinds_is_refused_not_coerced(data, field, wo
         PlaygroundConfig.from_dict(data)
     assert field in str(error.value)
     assert words in error.value.explained()
+
+
+def test_a_config_file_with_an_endless_number_is_refused_not_a_crash():
+    # A float cannot hold the first; Python will not even read the second.
+    for digits, words in ((400, "Learning rate must be a number; it is Infinity"), (5000, "numbers of a sensible size")):
+        with pytest.raises(ConfigError) as error:
+            config_from_json('{"learning_rate": 1' + "0" * digits + "}")
+        assert words in error.value.explained()
 
 
 def test_refusals_are_explained_in_a_learners_words():

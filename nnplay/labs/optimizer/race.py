@@ -15,13 +15,18 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from nnplay.config.catalog import OPTIMIZER_DEFAULTS, OPTIMIZERS, VARIANTS
-from nnplay.config.schema import PlaygroundConfig, validate, with_variant
+from nnplay.config.catalog import OPTIMIZERS, VARIANTS
+from nnplay.config.schema import (
+    PlaygroundConfig,
+    optimizer_fields,
+    validate,
+    with_variant,
+)
 from nnplay.data.dataset import Dataset
 from nnplay.engine.pool import POOL
 
 # The config fields an optimizer owns; a lane may change these and nothing else.
-OPTIMIZER_FIELDS = ("optimizer", "learning_rate", *OPTIMIZER_DEFAULTS)
+OPTIMIZER_FIELDS = ("optimizer", "learning_rate", *optimizer_fields())
 
 
 def lane_config(base: PlaygroundConfig, variant: str, learning_rate: float | None = None) -> PlaygroundConfig:

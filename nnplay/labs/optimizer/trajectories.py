@@ -26,7 +26,6 @@ import numpy as np
 import tensorflow as tf
 
 from nnplay.config.catalog import (
-    OPTIMIZER_DEFAULTS,
     OPTIMIZERS,
     VARIANTS,
     surface_variants,
@@ -47,7 +46,7 @@ def build_optimizer_for(kind: str, learning_rate: float) -> keras.optimizers.Opt
 def optimizer_code(kind: str) -> str:
     """The Keras call, for the page: e.g. keras.optimizers.SGD(learning_rate=lr, momentum=0.9)."""
     variant = VARIANTS[kind]
-    own = [f"{name}={value!r}" for name, value in variant.settings if OPTIMIZER_DEFAULTS.get(name) != value]
+    own = [f"{name}={value!r}" for name, value in variant.settings]
     return f"keras.optimizers.{OPTIMIZERS[variant.optimizer].keras_class}({', '.join(['learning_rate=lr', *own])})"
 
 
