@@ -7,8 +7,8 @@ config is the single source of truth; widget keys only mirror it.
 
 A key the code reads or writes is a `Key` here; a widget whose value the code reads through the
 session state takes `key=SOME_KEY.name`. (The config's own widgets take keys derived from their
-field, nnplay.ui.controls.widget_key; charts and buttons whose value is only returned by the call
-keep a literal key where they are placed.)
+field, nnplay.ui.controls.key(field) = "w.<field>"; charts and buttons whose value is only returned
+by the call keep a literal key where they are placed.)
 """
 
 from __future__ import annotations
