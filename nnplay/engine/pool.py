@@ -17,10 +17,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict, deque
+from typing import Callable
 
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset
-from nnplay.engine.training import Trainer
+from nnplay.engine.training import Snapshot, Trainer
 
 MAX_IDLE = 8  # idle trainers kept in all; a toy-data trainer is a few MB
 MAX_POOLED_DATA_BYTES = 20 * 2**20  # bigger data (most MNIST setups) is not worth holding idle
@@ -93,3 +94,21 @@ class TrainerPool:
 
 
 POOL = TrainerPool()  # one per server process, shared by its sessions
+
+
+def progress_text(snapshot: Snapshot) -> str:
+    """A run's progress in words: "epoch 12 of 50 · test accuracy 0.875"."""
+    metric, value = next(iter(snapshot.test_metrics.items()))
+    return f"epoch {snapshot.epoch} of {snapshot.target_epoch} · test {metric.replace('_', ' ')} {value:.3f}"
+
+
+def train_leased(config: PlaygroundConfig, data: Dataset,
+                 on_progress: Callable[[float, str], None] | None = None) -> Lease:
+    """Lease a trainer for `config` from the pool and train it to the end, calling
+    on_progress(fraction done, progress_text) after every chunk of epochs. The trainer stays the
+    caller's while it holds the lease; a repeat of the same setup (by anyone) reuses it."""
+    lease = POOL.lease(config, data)
+    for snapshot in lease.trainer.run():
+        if on_progress is not None:
+            on_progress(snapshot.fraction_done, progress_text(snapshot))
+    return lease

@@ -15,7 +15,7 @@ import threading
 from nnplay.engine.live import LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
 from nnplay.engine.model import to_probabilities
-from nnplay.engine.pool import POOL
+from nnplay.engine.pool import POOL, train_leased
 from nnplay.engine.runs import RunRecord, make_record
 from nnplay.engine.training import Trainer
 from nnplay.ui import state
@@ -53,12 +53,7 @@ def fresh_trainer(config, data) -> Trainer:
 def train_with_progress(config, data, bar):
     """Lease a trainer for `config` from the pool and train it to the end, moving the progress
     `bar`. Returns the lease: the trainer stays the caller's while it holds it."""
-    lease = POOL.lease(config, data)
-    for snapshot in lease.trainer.run():
-        metric, value = next(iter(snapshot.test_metrics.items()))
-        bar.progress(snapshot.fraction_done, text=f"epoch {snapshot.epoch} of {snapshot.target_epoch} · "
-                                                  f"test {metric.replace('_', ' ')} {value:.3f}")
-    return lease
+    return train_leased(config, data, lambda fraction, text: bar.progress(fraction, text=text))
 
 
 def new_trainer(config, data) -> Trainer:

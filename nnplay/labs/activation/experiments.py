@@ -28,7 +28,7 @@ from nnplay.config.schema import HiddenLayer, PlaygroundConfig, n_outputs
 from nnplay.data.dataset import Dataset
 from nnplay.engine.model import build_loss, build_model, build_optimizer
 from nnplay.engine.plane import PlaneView, probe_for
-from nnplay.engine.pool import POOL
+from nnplay.engine.pool import train_leased
 from nnplay.engine.training import RunResult, targets_for_loss
 
 # --------------------------------------------------------------------------
@@ -229,14 +229,12 @@ def compare(settings: ComparisonSettings, data: Dataset, on_progress: ProgressCa
     runs: dict[str, ActivationRun] = {}
     fold = None
     for index, (activation, config) in enumerate(configs.items()):
-        lease = POOL.lease(config, data)
+        def report(fraction: float, text: str, index=index, activation=activation) -> None:
+            if on_progress is not None:  # this run's share of the whole comparison
+                on_progress((index + fraction) / len(configs), f"{activation}: {text}")
+
+        lease = train_leased(config, data, report)
         trainer = lease.trainer
-        for snapshot in trainer.run():
-            if on_progress is not None:
-                metric, value = next(iter(snapshot.test_metrics.items()))
-                on_progress((index + snapshot.fraction_done) / len(configs),
-                            f"{activation}: epoch {snapshot.epoch} of {snapshot.target_epoch} · "
-                            f"test {metric.replace('_', ' ')} {value:.3f}")
         runs[activation] = ActivationRun(view=probe_for(trainer).evaluate(),
                                          accuracy=(trainer.history.test_metrics["accuracy"] or [float("nan")])[-1],
                                          result=trainer.last_result)
