@@ -249,6 +249,22 @@ def same_model(trained: PlaygroundConfig, current: PlaygroundConfig) -> bool:
     return all(getattr(trained, name) == getattr(current, name) for name in MODEL_FIELDS)
 
 
+# The settings a running model takes on at its next epoch, keeping its weights and its optimizer's
+# state (TF Playground lets its learning rate and regularisation change while it plays). A change to
+# any other field (the data, the layers, the task, the optimizer itself, the seed) means another
+# network: the Playground resets it and says so.
+def live_fields() -> tuple[str, ...]:
+    return ("learning_rate", "regularization", "reg_rate", "batch_size", "epochs") + optimizer_fields()
+
+
+def live_changes(running: PlaygroundConfig, wanted: PlaygroundConfig) -> dict[str, object] | None:
+    """The live fields in which `wanted` differs from the `running` setup ({} when none), or None
+    when they differ in anything else, so the running model cannot simply go on."""
+    if dataclasses.replace(wanted, **{name: getattr(running, name) for name in live_fields()}) != running:
+        return None
+    return {name: getattr(wanted, name) for name in live_fields() if getattr(wanted, name) != getattr(running, name)}
+
+
 def default_config(task: str = "binary") -> PlaygroundConfig:
     """The starting point for a task (TF Playground's default for binary)."""
     if task == "binary":

@@ -1,56 +1,188 @@
-"""Training in a background thread, so a page can redraw while the model trains.
+"""A run that trains in a background thread while the page watches it, as a video player plays.
 
-The trainer's graph calls run in C++ and release the GIL; drawing (plotly
-figures, Streamlit messages) is Python. Running them in two threads lets the
-page refresh the curves and the decision boundary several times a second
-without holding training up. The page polls `LiveRun`; it never blocks on it.
+The trainer's graph calls run in C++ and release the GIL; drawing is Python. The page polls a
+`LiveRun` (its `latest` snapshot, its `frames` counter) and never blocks on it; the learner's
+buttons call its controls from Streamlit's script thread, and the training thread reads them
+between chunks of epochs:
+
+- `pause()`, `resume()`, `step()` (one epoch while paused), `stop()`;
+- `set_pace(epochs_per_second)`: *Watch* trains a frame's worth of epochs every FRAME_S seconds,
+  so the page has a later epoch to show at every frame; `None` is *Fast*, as fast as it goes, in
+  chunks that grow to about `FAST_CHUNK_S`;
+- `change(config)`: a new learning rate, regularisation, batch size, epochs or optimizer setting,
+  applied before the next epoch (`Trainer.apply_settings`), keeping the weights and the
+  optimizer's state; each change is in the trainer's history with the epoch it took effect.
+
+Nothing here calls Streamlit: the thread only trains and records.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
-from nnplay.engine.training import Snapshot, Trainer
+from nnplay.config.schema import PlaygroundConfig
+from nnplay.engine.training import RunResult, Snapshot, Trainer
+
+FRAME_S = 0.05  # Watch: a frame every 50 ms, so a page polling at 20 a second always has a new epoch
+FAST_CHUNK_S = 0.25  # Fast: chunks grow to about this long (a Stop or a change waits at most this)
+PAUSE_LIMIT_S = 30 * 60  # a run paused this long (its tab closed, most likely) ends, freeing its trainer
+WATCH_PACE = 30.0  # epochs a second by default when watching: TF Playground shows up to 60
 
 
 class LiveRun:
-    """`trainer.run(epochs)` in a daemon thread, with the latest snapshot and a stop flag."""
+    """`epochs` more epochs of `trainer` in a daemon thread, controlled from any thread."""
 
-    def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None):
+    def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None,
+                 pace: float | None = None, paused: bool = False):
         self.trainer = trainer
         self.lease = lease  # a nnplay.engine.pool lease: held while the thread runs, so no other session gets the trainer
         self.recorded = False  # set by the page once the run is in the run history
         self.epochs = epochs
-        self.max_seconds = max_seconds
+        self.max_seconds = max_seconds  # of training; time spent paused does not count
+        self.first_epoch = trainer.epoch
+        self.target_epoch = trainer.epoch + epochs
+        self.pace = pace
         self.latest: Snapshot | None = None
+        self.frames = 0  # chunks trained so far: each one is a new picture for the page
         self.error: BaseException | None = None
-        self._stop = threading.Event()
+        self.result: RunResult | None = None
+        self._controls = threading.Condition()
+        self._paused = paused
+        self._steps = 0
+        self._stopping = False
+        self._wanted: PlaygroundConfig | None = None
         self._thread = threading.Thread(target=self._work, name="nnplay-training", daemon=True)
 
     def start(self) -> "LiveRun":
         self._thread.start()
         return self
 
-    def _work(self) -> None:
-        try:
-            for snapshot in self.trainer.run(self.epochs, self.max_seconds):
-                self.latest = snapshot
-                if self._stop.is_set():
-                    break  # the trainer keeps its weights and history up to this snapshot
-        except Exception as exc:  # shown on the page; never lost in a thread
-            self.error = exc
+    # ------------------------------------------------------------ controls (any thread)
+    def pause(self) -> None:
+        self._control(paused=True)
+
+    def resume(self) -> None:
+        self._control(paused=False)
+
+    def step(self, wait: float | None = 5.0) -> None:
+        """One more epoch, then paused; waits (up to `wait` seconds) for it to be trained."""
+        frames = self.frames
+        self._control(paused=True, steps=1)
+        deadline = time.monotonic() + (wait or 0)
+        while wait and self.frames == frames and not self.done and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def stop(self, wait: bool = True) -> None:
-        """Ask the run to end at its next snapshot (a fraction of a second)."""
-        self._stop.set()
+        """End the run at its next chunk (a fraction of a second); the model so far is kept."""
+        self._control(stopping=True)
         if wait:
             self._thread.join()
 
-    def wait(self, seconds: float) -> bool:
-        """Sleep up to `seconds` unless training ends first; True once it has ended."""
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
+    def set_pace(self, epochs_per_second: float | None) -> None:
+        self._control(pace=epochs_per_second)
+
+    def change(self, config: PlaygroundConfig) -> None:
+        """Train on with `config`'s live settings from the next epoch (see Trainer.apply_settings)."""
+        self._control(wanted=config)
+
+    def _control(self, paused=None, steps=0, stopping=False, pace=..., wanted=None) -> None:
+        with self._controls:
+            if paused is not None:
+                self._paused = paused
+            self._steps += steps
+            self._stopping = self._stopping or stopping
+            if pace is not ...:
+                self.pace = pace
+            if wanted is not None:
+                self._wanted = wanted
+            self._controls.notify_all()
+
+    # ------------------------------------------------------------ state (any thread)
+    @property
+    def paused(self) -> bool:
+        return self._paused and not self.done
 
     @property
     def done(self) -> bool:
+        return self.result is not None
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds` unless the run ends first; True once it has ended."""
+        self._thread.join(seconds)
         return not self._thread.is_alive()
+
+    # ------------------------------------------------------------ the training thread
+    def _next_move(self) -> tuple[str, int]:
+        """What to do next, once the controls allow: ("stop"|"train"|"step", epochs)."""
+        paused_since = time.monotonic()
+        with self._controls:
+            while True:
+                if self._wanted is not None:
+                    self.trainer.apply_settings(self._wanted)
+                    self.target_epoch = self.first_epoch + self.trainer.config.epochs
+                    self._wanted = None
+                if self._stopping:
+                    return "stop", 0
+                if self._steps:
+                    self._steps -= 1
+                    return "step", 1
+                if not self._paused:
+                    return "train", 0
+                if time.monotonic() - paused_since > PAUSE_LIMIT_S:
+                    return "stop", 0
+                self._controls.wait(0.5)
+
+    def _rest(self, seconds: float) -> None:
+        """Wait between Watch frames; a control (Stop, Pause, a change) cuts the wait short."""
+        with self._controls:
+            if seconds > 0 and not (self._stopping or self._paused or self._wanted):
+                self._controls.wait(seconds)
+
+    def _work(self) -> None:
+        trainer = self.trainer
+        trained = 0.0  # seconds spent training (not paused)
+        fast_chunk = 1
+        next_frame = time.monotonic()
+        status, diverged = "stopped", None
+        try:
+            while True:
+                move, n = self._next_move()
+                if move == "stop":
+                    break
+                if move == "step":
+                    self.target_epoch = max(self.target_epoch, trainer.epoch + 1)
+                elif trainer.epoch >= self.target_epoch:
+                    status = "finished"
+                    break
+                elif self.pace:
+                    n = max(1, round(self.pace * FRAME_S))
+                else:
+                    n = fast_chunk
+                n = min(n, self.target_epoch - trainer.epoch)
+                started = time.perf_counter()
+                diverged = trainer.advance(n)
+                seconds = time.perf_counter() - started
+                trained += seconds
+                if trainer.epoch > self.first_epoch:
+                    self.latest = trainer.snapshot(self.target_epoch, trained)
+                self.frames += 1
+                if diverged is not None:
+                    status = "diverged"
+                    break
+                if self.max_seconds is not None and trained > self.max_seconds and trainer.epoch < self.target_epoch:
+                    status = "time_budget"
+                    break
+                if self.pace and move == "train":
+                    next_frame = max(next_frame + n / self.pace, time.monotonic() - FRAME_S)
+                    self._rest(next_frame - time.monotonic())
+                else:
+                    fast_chunk = max(1, min(fast_chunk * 4, int(FAST_CHUNK_S / max(seconds / n, 1e-6))))
+                    next_frame = time.monotonic()
+        except Exception as exc:  # shown on the page; never lost in a thread
+            self.error = exc
+        finally:
+            trainer.last_result = trainer.ended(status, self.first_epoch, trained, diverged)
+            if trainer.epoch > self.first_epoch:  # the last epoch can always be rewound to
+                trainer.keyframes.keep(trainer.epoch, trainer.model.get_weights())
+            self.result = trainer.last_result

@@ -29,7 +29,7 @@ def build_model(config: PlaygroundConfig, inputs: int | None = None, outputs: in
     """
     inputs = inputs or n_inputs(config)
     outputs = outputs or n_outputs(config)
-    regularizer = _regularizer(config)
+    regularizer = regularizer_for(config)
     layers: list = [keras.Input(shape=(inputs,))]
     sizes = [(layer.units, layer.activation) for layer in config.hidden] + [(outputs, config.output_activation)]
     for index, (units, activation) in enumerate(sizes):
@@ -46,7 +46,8 @@ def build_model(config: PlaygroundConfig, inputs: int | None = None, outputs: in
     return keras.Sequential(layers, name="nnplay")
 
 
-def _regularizer(config: PlaygroundConfig):
+def regularizer_for(config: PlaygroundConfig):
+    """The config's kernel regulariser (None without one)."""
     if config.regularization == "none" or config.reg_rate == 0:
         return None
     return keras.regularizers.get({"class_name": config.regularization.upper(), "config": {config.regularization: config.reg_rate}})

@@ -27,10 +27,11 @@ from typing import Iterator
 import numpy as np
 import tensorflow as tf
 
-from nnplay.config.catalog import TASKS
-from nnplay.config.schema import PlaygroundConfig, check_fits_data, n_outputs
+from nnplay.config.catalog import OPTIMIZERS, TASKS
+from nnplay.config.schema import PlaygroundConfig, check_fits_data, live_changes, n_outputs
 from nnplay.data.dataset import Dataset
-from nnplay.engine.model import build_loss, build_model, build_optimizer
+from nnplay.engine.keyframes import Keyframes
+from nnplay.engine.model import build_loss, build_model, build_optimizer, regularizer_for
 
 # ==========================================================================
 # One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
@@ -159,27 +160,58 @@ class Snapshot:
         return 1.0 if self.target_epoch == 0 else min(1.0, self.epoch / self.target_epoch)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A setting changed while the model trained: epochs after `epoch` were trained with `new`."""
+
+    epoch: int  # epochs completed when it took effect
+    setting: str  # a PlaygroundConfig field (nnplay.config.schema.live_fields)
+    old: object
+    new: object
+
+    @property
+    def label(self) -> str:
+        """ "learning rate 0.1": how the curve's marker names it."""
+        value = f"{self.new:g}" if isinstance(self.new, float) else str(self.new)
+        return f"{self.setting.replace('_', ' ')} {value}"
+
+
 @dataclass
 class History:
-    """Per-epoch curves of everything a trainer has run (across continues)."""
+    """Per-epoch curves of everything a trainer has run (across continues), and the settings
+    changed along the way."""
 
     epoch: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
     train_metrics: dict[str, list[float]] = field(default_factory=dict)
     test_metrics: dict[str, list[float]] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def setting_at(self, setting: str, epoch: int) -> object:
+        """The value of a changed `setting` that epoch `epoch` (1-based) was trained with."""
+        mine = [change for change in self.changes if change.setting == setting]
+        value = mine[0].old
+        for change in mine:
+            if change.epoch < epoch:
+                value = change.new
+        return value
+
     def to_csv(self) -> str:
-        """Every epoch's losses and metrics as CSV. repr() round-trips each float exactly, so two
+        """Every epoch's losses and metrics as CSV, and a column per setting changed mid-run (the
+        value each epoch was trained with). repr() round-trips each float exactly, so two
         downloads can be compared digit for digit (e.g. the same link on two servers)."""
         columns = {"epoch": self.epoch, "train_loss": self.train_loss, "test_loss": self.test_loss}
         columns.update({f"train_{name}": values for name, values in self.train_metrics.items()})
         columns.update({f"test_{name}": values for name, values in self.test_metrics.items()})
+        for setting in dict.fromkeys(change.setting for change in self.changes):
+            columns[setting] = [self.setting_at(setting, epoch) for epoch in self.epoch]
         lines = [",".join(columns)]
-        lines += [",".join(repr(value) for value in row) for row in zip(*columns.values())]
+        lines += [",".join(value if isinstance(value, str) else repr(value) for value in row)
+                  for row in zip(*columns.values())]
         return "\n".join(lines) + "\n"
 
 
@@ -211,7 +243,8 @@ class Trainer:
     """
 
     def __init__(self, config: PlaygroundConfig, data: Dataset, snapshot_interval: float = 0.25):
-        self.config = config
+        self.config = config  # the settings it trains with now (apply_settings changes the live ones)
+        self.start_config = config  # what it was built for: restart() goes back to it
         self.data = data
         self.snapshot_interval = snapshot_interval
         outputs = n_outputs(config, data.n_classes)
@@ -222,19 +255,62 @@ class Trainer:
         self.optimizer.build(self.model.trainable_variables)
         self.metric_names = TASKS[config.task].epoch_metrics
         self._clear_progress()
-        train = (tf.constant(data.x_train, tf.float32), tf.constant(targets_for_loss(config.task, data.y_train)))
-        test = (tf.constant(data.x_test, tf.float32), tf.constant(targets_for_loss(config.task, data.y_test)))
-        self._compiled_epoch = make_epoch_function(self.model, self.optimizer, self.loss_fn, config.task,
-                                                   config.uses_logits, train, test, config.batch_size, config.seed,
-                                                   n_metrics=len(self.metric_names))
-        self._run_epochs = tf.function(self._epochs_graph)
+        self._train = (tf.constant(data.x_train, tf.float32),
+                       tf.constant(targets_for_loss(config.task, data.y_train)))
+        self._test = (tf.constant(data.x_test, tf.float32), tf.constant(targets_for_loss(config.task, data.y_test)))
+        # One compiled chunk function per combination of the settings that are baked into the
+        # graph (batch size, regulariser, the optimizer's own constants); the learning rate is a
+        # variable the graph reads, so changing it costs nothing.
+        self._chunk_functions: dict[tuple, object] = {}
+        self._run_epochs = self._chunk_function(config)
         self._initial_state = self._save_state()
+
+    def _chunk_function(self, config: PlaygroundConfig):
+        """The compiled "train n epochs" function for the graph-baked settings of `config`,
+        traced and compiled on first use (a mid-run change of batch size or regulariser)."""
+        key = _baked_settings(config)
+        if key not in self._chunk_functions:
+            epoch_function = make_epoch_function(
+                self.model, self.optimizer, self.loss_fn, config.task, config.uses_logits, self._train, self._test,
+                config.batch_size, config.seed, n_metrics=len(self.metric_names))
+            self._chunk_functions[key] = tf.function(lambda first, n: self._epochs_graph(epoch_function, first, n))
+        return self._chunk_functions[key]
+
+    def apply_settings(self, config: PlaygroundConfig) -> list[Change]:
+        """Train on with `config`'s learning rate, regularisation, batch size, epochs and optimizer
+        settings, keeping the weights and the optimizer's state; the changes go into the history.
+        Raises ValueError when `config` differs in anything else (that is another network)."""
+        changed = live_changes(self.config, config)
+        if changed is None:
+            raise ValueError("Only the learning rate, the regularisation, the batch size, the epochs and the "
+                             "optimizer's own settings can change while a model trains.")
+        changes = [Change(self.epoch, name, getattr(self.config, name), value) for name, value in changed.items()]
+        self._set_graph_settings(config)
+        self.config = config
+        self.history.changes.extend(changes)
+        return changes
+
+    def _set_graph_settings(self, config: PlaygroundConfig) -> None:
+        """Point the model and the optimizer at `config`'s settings and pick the compiled chunk
+        function that has them baked in."""
+        self.optimizer.learning_rate = config.learning_rate  # assigns the variable the graph reads
+        for name in OPTIMIZERS[config.optimizer].params:
+            setattr(self.optimizer, name, getattr(config, name))  # read when a graph is traced
+        _ensure_momentum_slots(self.optimizer, self.model.trainable_variables)
+        regularizer = regularizer_for(config)
+        for layer in self.model.layers:
+            layer.kernel_regularizer = regularizer
+            layer.kernel.regularizer = regularizer  # what model.losses reads when a graph is traced
+        self._run_epochs = self._chunk_function(config)
 
     def restart(self) -> None:
         """Back to the seeded initial weights and a fresh optimizer, with an empty history; the
         next run's curve equals a new Trainer's. Why not a new Trainer: each one compiles its own
         XLA programs, and TensorFlow's XLA cache never evicts them (tensorflow#64170), so a
         server building a Trainer per Train click grows by several MB a click."""
+        if self.config != self.start_config:
+            self._set_graph_settings(self.start_config)
+            self.config = self.start_config
         self._restore_state(self._initial_state)
         self._clear_progress()
 
@@ -246,13 +322,15 @@ class Trainer:
         )
         self.epoch = 0
         self.last_result: RunResult | None = None
+        self.keyframes = Keyframes()
 
     # ------------------------------------------------------------------ graph
-    def _epochs_graph(self, first_epoch, n_epochs):
+    @staticmethod
+    def _epochs_graph(epoch_function, first_epoch, n_epochs):
         """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
         results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
         for i in tf.range(n_epochs):
-            values = self._compiled_epoch(first_epoch + i)
+            values = epoch_function(first_epoch + i)
             results = [array.write(i, value) for array, value in zip(results, values)]
         return tuple(array.stack() for array in results)
 
@@ -272,45 +350,60 @@ class Trainer:
         first_epoch = self.epoch
         while self.epoch < target:
             chunk = min(chunk, target - self.epoch)
-            saved = self._save_state()
+            before = self.epoch
             chunk_start = time.perf_counter()
-            results = self._train_chunk(chunk)
+            diverged = self.advance(chunk)
             chunk_seconds = time.perf_counter() - chunk_start
-            finite = _finite_epochs(results)
-            if finite < chunk:  # NaN/inf in this chunk: keep the model of its last finite epoch
-                self._keep_finite_epochs(saved, finite)
-                diverged = self.epoch + 1
+            if diverged is not None:
                 elapsed = time.perf_counter() - start
-                self.last_result = RunResult("diverged", self.epoch - first_epoch, elapsed,
-                                             self._divergence_message(diverged), diverged_epoch=diverged)
-                if finite:
-                    yield self._snapshot(target, elapsed)
+                self.last_result = self.ended("diverged", first_epoch, elapsed, diverged)
+                if self.epoch > before:
+                    yield self.snapshot(target, elapsed)
                 return
-            self._append(*results)
             elapsed = time.perf_counter() - start
             # What the run amounts to if the caller stops consuming at this snapshot.
-            self.last_result = RunResult("stopped", self.epoch - first_epoch, elapsed,
-                                         f"Stopped at epoch {self.epoch}; the model so far is kept.")
-            yield self._snapshot(target, elapsed)
+            self.last_result = self.ended("stopped", first_epoch, elapsed)
+            yield self.snapshot(target, elapsed)
             # Grow the chunk towards one snapshot per interval (first chunks include tracing).
             per_epoch = chunk_seconds / chunk
             chunk = max(1, min(chunk * 4, int(self.snapshot_interval / max(per_epoch, 1e-6))))
             if max_seconds is not None and elapsed > max_seconds and self.epoch < target:
-                self.last_result = RunResult(
-                    "time_budget",
-                    self.epoch - first_epoch,
-                    elapsed,
-                    f"Stopped after {elapsed:.0f} s, the time limit of one run; the model so far is kept "
-                    f"(epoch {self.epoch}). Press Continue to train on.",
-                )
+                self.last_result = self.ended("time_budget", first_epoch, elapsed)
                 return
-        self.last_result = RunResult("finished", self.epoch - first_epoch, time.perf_counter() - start, "Finished.")
+        self.last_result = self.ended("finished", first_epoch, time.perf_counter() - start)
 
     def run_to_end(self, epochs: int | None = None, max_seconds: float | None = None) -> RunResult:
         """Run without looking at snapshots (tests, benchmarks, notebooks)."""
         for _ in self.run(epochs, max_seconds):
             pass
         return self.last_result
+
+    def advance(self, n_epochs: int) -> int | None:
+        """Train n_epochs epochs in one graph call and keep them in the history. On a NaN/inf loss,
+        keep the model of the last epoch with finite losses and return the epoch that diverged."""
+        saved = self._save_state()
+        results = self._train_chunk(n_epochs)
+        finite = _finite_epochs(results)
+        if finite < n_epochs:
+            self._keep_finite_epochs(saved, finite)
+            self.keyframes.keep(self.epoch, self.model.get_weights())
+            return self.epoch + 1
+        if not self.keyframes:  # the start of the run: the weights before this chunk
+            self.keyframes.keep(self.epoch, saved[: len(self.model.variables)])
+        self._append(*results)
+        self.keyframes.offer(self.epoch, self.model.get_weights())
+        return None
+
+    def ended(self, status: str, first_epoch: int, elapsed: float, diverged: int | None = None) -> RunResult:
+        """How a run that began at `first_epoch` ended, in words for the page."""
+        messages = {
+            "finished": "Finished.",
+            "stopped": f"Stopped at epoch {self.epoch}; the model so far is kept.",
+            "time_budget": f"Stopped after {elapsed:.0f} s, the time limit of one run; the model so far is kept "
+                           f"(epoch {self.epoch}). Press Continue to train on.",
+        }
+        message = self._divergence_message(diverged) if status == "diverged" else messages[status]
+        return RunResult(status, self.epoch - first_epoch, elapsed, message, diverged_epoch=diverged)
 
     def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
         """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
@@ -346,7 +439,7 @@ class Trainer:
                 self.history.train_metrics[name].append(float(train_metric[i, j]))
                 self.history.test_metrics[name].append(float(test_metric[i, j]))
 
-    def _snapshot(self, target: int, elapsed: float) -> Snapshot:
+    def snapshot(self, target: int, elapsed: float) -> Snapshot:
         h = self.history
         return Snapshot(
             epoch=self.epoch,
@@ -362,8 +455,11 @@ class Trainer:
         return [v.numpy() for v in self.model.variables] + [v.numpy() for v in self.optimizer.variables]
 
     def _restore_state(self, saved: list[np.ndarray]) -> None:
-        for variable, value in zip(list(self.model.variables) + list(self.optimizer.variables), saved):
+        variables = list(self.model.variables) + list(self.optimizer.variables)
+        for variable, value in zip(variables, saved):
             variable.assign(value)
+        for variable in variables[len(saved):]:  # momentum slots made mid-run (_ensure_momentum_slots)
+            variable.assign(np.zeros(variable.shape, variable.dtype))
 
     def raw_outputs(self, x: np.ndarray) -> np.ndarray:
         """Raw model outputs (logits for a logits model), by a direct call, not model.predict."""
@@ -374,3 +470,19 @@ class Trainer:
         if not hasattr(self, "_predict_fn"):
             self._predict_fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
         return self._predict_fn
+
+
+def _baked_settings(config: PlaygroundConfig) -> tuple:
+    """The settings a traced graph holds as constants (everything live but the learning rate)."""
+    params = tuple((name, getattr(config, name)) for name in OPTIMIZERS[config.optimizer].params)
+    return config.batch_size, config.regularization, config.reg_rate, params
+
+
+def _ensure_momentum_slots(optimizer, variables) -> None:
+    """SGD and RMSprop make momentum variables only when built with a momentum; a momentum set
+    mid-run needs them (they start at zero, as a momentum run's do)."""
+    if getattr(optimizer, "momentum", 0) == 0:
+        return
+    slot = "momentums" if hasattr(optimizer, "momentums") else "_momentums"
+    if hasattr(optimizer, slot) and not getattr(optimizer, slot):
+        setattr(optimizer, slot, optimizer.add_optimizer_variables(variables, "momentum"))

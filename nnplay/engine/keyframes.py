@@ -1,0 +1,73 @@
+"""The model's weights at chosen epochs of its training, so a learner can rewind and look again.
+
+About 200 keyframes a run, dense where most happens: every epoch at first, then ever wider gaps
+(a gap of about epoch / DENSITY): 300 epochs keep 140, 1,000 keep 190, 5,000 keep 254. Memory is capped:
+past MAX_BYTES (or MAX_KEYFRAMES) every second keyframe goes and the gaps double, so a big MNIST
+network keeps fewer, never more than the cap. Plain numpy: the arrays are copies, safe to read from
+the page while the training thread goes on.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+import numpy as np
+
+DENSITY = 40  # gap ≈ epoch / DENSITY: the first 80 epochs are all kept
+MAX_KEYFRAMES = 400
+MAX_BYTES = 16 * 2**20  # per trainer; a [4, 2] network's keyframe is ~0.2 KB, MNIST 784-25-15-10's ~80 KB
+
+
+@dataclass
+class Keyframes:
+    max_bytes: int = MAX_BYTES
+    max_count: int = MAX_KEYFRAMES
+    epochs: list[int] = field(default_factory=list)  # ascending
+    weights: list[list[np.ndarray]] = field(default_factory=list)
+    _spread: int = 1  # doubles at each thinning
+
+    def due(self, epoch: int) -> bool:
+        """Whether the weights after `epoch` epochs should be kept (always the first offered)."""
+        if not self.epochs:
+            return True
+        if epoch <= self.epochs[-1]:
+            return False
+        return epoch - self.epochs[-1] >= max(1, epoch // DENSITY) * self._spread
+
+    def offer(self, epoch: int, weights) -> bool:
+        """Keep a copy of `weights` (model.get_weights()) as the model after `epoch` epochs, if due."""
+        if not self.due(epoch):
+            return False
+        self.keep(epoch, weights)
+        return True
+
+    def keep(self, epoch: int, weights) -> None:
+        """Keep the weights after `epoch` epochs whether due or not (a run's last epoch)."""
+        if self.epochs and self.epochs[-1] >= epoch:
+            return
+        self.epochs.append(epoch)
+        self.weights.append([np.array(w, copy=True) for w in weights])
+        while len(self.epochs) > 2 and (len(self.epochs) > self.max_count or self.nbytes > self.max_bytes):
+            self._thin()
+
+    def _thin(self) -> None:
+        """Drop every second keyframe between the first and the last; gaps double from now on."""
+        keep = sorted(set(range(0, len(self.epochs), 2)) | {len(self.epochs) - 1})
+        self.epochs = [self.epochs[i] for i in keep]
+        self.weights = [self.weights[i] for i in keep]
+        self._spread *= 2
+
+    @property
+    def nbytes(self) -> int:
+        return sum(w.nbytes for frame in self.weights for w in frame)
+
+    def __len__(self) -> int:
+        return len(self.epochs)
+
+    def at(self, epoch: int) -> tuple[int, list[np.ndarray]]:
+        """The keyframe at `epoch`, or the latest one before it: (its epoch, its weights)."""
+        if not self.epochs:
+            raise LookupError("no keyframes yet")
+        index = max(0, bisect.bisect_right(self.epochs, epoch) - 1)
+        return self.epochs[index], self.weights[index]

@@ -1,0 +1,179 @@
+"""Live play at the engine level: a setting changed mid-run applies at the next epoch, keeping the
+weights and the optimizer's state; Pause, Step, Resume and Stop; Watch's pace; keyframes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from nnplay.config.schema import HiddenLayer, PlaygroundConfig, live_changes
+from nnplay.data.load import load_dataset
+from nnplay.engine.keyframes import Keyframes
+from nnplay.engine.live import LiveRun
+from nnplay.engine.training import Trainer
+
+BASE = PlaygroundConfig(n_samples=200, epochs=12)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(BASE, None)
+
+
+def resumed(config: PlaygroundConfig, data, state_of: Trainer) -> Trainer:
+    """A Trainer built for `config` whose model and optimizer are `state_of`'s: what training on
+    with the new settings from that point must equal."""
+    trainer = Trainer(config, data)
+    trainer._restore_state(state_of._save_state())
+    trainer.optimizer.learning_rate = config.learning_rate  # the restored state holds the old rate
+    trainer.epoch = state_of.epoch
+    return trainer
+
+
+@pytest.mark.parametrize("change", [
+    dict(learning_rate=0.3),
+    dict(batch_size=25),
+    dict(regularization="l2", reg_rate=0.01),
+    dict(momentum=0.9),  # SGD built without momentum slots gets them
+    dict(learning_rate=0.1, batch_size=0, regularization="l1", reg_rate=0.001, momentum=0.5, nesterov=True),
+])
+def test_a_change_at_epoch_k_equals_training_k_epochs_then_on_with_the_new_settings(data, change):
+    k, rest = 5, 7
+    changed = replace(BASE, **change)
+    trainer = Trainer(BASE, data)
+    trainer.run_to_end(k)
+    reference = resumed(changed, data, trainer)
+    trainer.apply_settings(changed)
+    trainer.run_to_end(rest)
+    reference.run_to_end(rest)
+    assert trainer.history.test_loss[k:] == reference.history.test_loss  # digit for digit
+    assert trainer.history.train_loss[k:] == reference.history.train_loss
+    unchanged = Trainer(BASE, data)
+    unchanged.run_to_end(k + rest)
+    assert unchanged.history.test_loss[k:] != trainer.history.test_loss[k:]  # the change did something
+    assert sorted(c.setting for c in trainer.history.changes) == sorted(change)
+    assert all(c.epoch == k for c in trainer.history.changes)
+
+
+def test_a_change_requested_of_a_live_run_is_the_same_as_applying_it_by_hand(data):
+    k = 4
+    faster = replace(BASE, learning_rate=0.3)
+    live = LiveRun(Trainer(BASE, data), BASE.epochs, paused=True).start()
+    for _ in range(k):
+        live.step()
+    live.change(faster)
+    live.resume()
+    assert live.wait(60)
+    by_hand = Trainer(BASE, data)
+    by_hand.run_to_end(k)
+    by_hand.apply_settings(faster)
+    by_hand.run_to_end(BASE.epochs - k)
+    assert live.trainer.history.test_loss == by_hand.history.test_loss
+    assert live.result.status == "finished" and live.trainer.epoch == BASE.epochs
+    assert [(c.epoch, c.setting, c.old, c.new) for c in live.trainer.history.changes] == [(k, "learning_rate", 0.03, 0.3)]
+
+
+def test_changing_the_epochs_mid_run_moves_the_end_of_the_run(data):
+    live = LiveRun(Trainer(BASE, data), BASE.epochs, paused=True).start()
+    live.step()
+    live.change(replace(BASE, epochs=3))
+    live.resume()
+    assert live.wait(60)
+    assert live.trainer.epoch == 3 and live.result.status == "finished"
+
+
+def test_restart_after_changes_gives_a_new_trainers_curve(data):
+    trainer = Trainer(BASE, data)
+    trainer.run_to_end(3)
+    trainer.apply_settings(replace(BASE, learning_rate=1.0, batch_size=7, regularization="l2", reg_rate=0.1,
+                                   momentum=0.8))
+    trainer.run_to_end(3)
+    trainer.restart()
+    assert trainer.config == BASE and trainer.history.changes == []
+    trainer.run_to_end()
+    fresh = Trainer(BASE, data)
+    fresh.run_to_end()
+    assert trainer.history.test_loss == fresh.history.test_loss
+
+
+def test_only_live_settings_can_change_while_training(data):
+    trainer = Trainer(BASE, data)
+    assert live_changes(BASE, replace(BASE, learning_rate=0.1)) == {"learning_rate": 0.1}
+    assert live_changes(BASE, BASE) == {}
+    for other in (dict(hidden=(HiddenLayer(3, "relu"),)), dict(dataset="xor"), dict(seed=5), dict(optimizer="adam")):
+        assert live_changes(BASE, replace(BASE, **other)) is None
+        with pytest.raises(ValueError, match="can change while a model trains"):
+            trainer.apply_settings(replace(BASE, **other))
+
+
+def test_the_loss_history_csv_has_a_column_per_changed_setting(data):
+    trainer = Trainer(BASE, data)
+    trainer.run_to_end(2)
+    trainer.apply_settings(replace(BASE, learning_rate=0.1))
+    trainer.run_to_end(2)
+    lines = trainer.history.to_csv().splitlines()
+    header = lines[0].split(",")
+    assert header[-1] == "learning_rate"
+    assert [line.split(",")[-1] for line in lines[1:]] == ["0.03", "0.03", "0.1", "0.1"]
+
+
+def test_pause_holds_the_epoch_step_trains_one_and_resume_goes_on(data):
+    live = LiveRun(Trainer(BASE, data), 10_000, pace=40.0).start()
+    deadline = time.monotonic() + 30
+    while (live.latest is None or live.latest.epoch < 3) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    live.pause()
+    time.sleep(0.3)
+    held = live.trainer.epoch
+    time.sleep(0.5)
+    assert live.trainer.epoch == held and live.paused
+    live.step()
+    assert live.trainer.epoch == held + 1 and live.paused
+    live.resume()
+    time.sleep(0.5)
+    assert live.trainer.epoch > held + 1
+    started = time.monotonic()
+    live.stop()
+    assert time.monotonic() - started < 1.0
+    assert live.result.status == "stopped" and not live.paused
+
+
+def test_watch_paces_the_run_and_fast_does_not(data):
+    watched = LiveRun(Trainer(BASE, data), 10_000, pace=20.0).start()
+    time.sleep(1.5)
+    watched.stop()
+    fast = LiveRun(Trainer(BASE, data), 10_000).start()
+    time.sleep(1.5)
+    fast.stop()
+    assert 5 <= watched.trainer.epoch <= 45  # ~20 epochs a second, one a frame
+    assert fast.trainer.epoch > 3 * watched.trainer.epoch
+
+
+def test_keyframes_hold_the_weights_after_their_epoch(data):
+    live = LiveRun(Trainer(BASE, data), 30, pace=1000.0).start()
+    assert live.wait(60)
+    frames = live.trainer.keyframes
+    assert frames.epochs[0] == 0 and frames.epochs[-1] == 30
+    initial = Trainer(BASE, data).model.get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(frames.at(0)[1], initial))
+    k = frames.epochs[len(frames) // 2]
+    by_hand = Trainer(BASE, data)
+    by_hand.run_to_end(k)
+    assert all(np.array_equal(a, b) for a, b in zip(frames.at(k)[1], by_hand.model.get_weights()))
+
+
+def test_keyframes_are_dense_early_about_200_a_run_and_capped_in_bytes():
+    weights = [np.zeros((4, 4), np.float32)]
+    frames = Keyframes()
+    for epoch in range(0, 5001):
+        frames.offer(epoch, weights)
+    assert frames.epochs[:80] == list(range(80))  # every early epoch
+    assert 150 <= len(frames) <= 300
+    small = Keyframes(max_bytes=50 * weights[0].nbytes)
+    for epoch in range(0, 5001):
+        small.offer(epoch, weights)
+    assert len(small) <= 50 and small.epochs[0] == 0
+    assert small.at(4000)[0] <= 4000
