@@ -35,6 +35,14 @@ class Keyframes:
             return False
         return epoch - self.epochs[-1] >= max(1, epoch // DENSITY) * self._spread
 
+    def due_in(self, epoch: int) -> int:
+        """How many epochs after `epoch` the next keyframe is due: a trainer training in chunks
+        cuts them there, so fast runs keep their early epochs as densely as slow ones."""
+        later = epoch + 1
+        while not self.due(later):
+            later += 1
+        return later - epoch
+
     def offer(self, epoch: int, weights) -> bool:
         """Keep a copy of `weights` (model.get_weights()) as the model after `epoch` epochs, if due."""
         if not self.due(epoch):

@@ -131,6 +131,8 @@ class LiveRun:
                     return "train", 0
                 if time.monotonic() - paused_since > PAUSE_LIMIT_S:
                     return "stop", 0
+                # Paused: the epoch on screen can be rewound to, and back from.
+                self.trainer.keyframes.keep(self.trainer.epoch, self.trainer.model.get_weights())
                 self._controls.wait(0.5)
 
     def _rest(self, seconds: float) -> None:
@@ -138,6 +140,17 @@ class LiveRun:
         with self._controls:
             if seconds > 0 and not (self._stopping or self._paused or self._wanted):
                 self._controls.wait(seconds)
+
+    def _advance(self, n: int) -> int | None:
+        """Train n epochs, in pieces that end where a keyframe is due (see Keyframes.due_in)."""
+        done = 0
+        while done < n:
+            piece = min(n - done, self.trainer.keyframes.due_in(self.trainer.epoch))
+            diverged = self.trainer.advance(piece)
+            done += piece
+            if diverged is not None:
+                return diverged
+        return None
 
     def _work(self) -> None:
         trainer = self.trainer
@@ -161,7 +174,7 @@ class LiveRun:
                     n = fast_chunk
                 n = min(n, self.target_epoch - trainer.epoch)
                 started = time.perf_counter()
-                diverged = trainer.advance(n)
+                diverged = self._advance(n)
                 seconds = time.perf_counter() - started
                 trained += seconds
                 if trainer.epoch > self.first_epoch:

@@ -67,7 +67,8 @@ def plane_grid(resolution: int, input_range: tuple[float, float] = INPUT_RANGE):
 class PlaneProbe:
     """Created once per trainer; `evaluate()` gives the current `PlaneView` (a few ms)."""
 
-    def __init__(self, trainer, resolution: int = 60, input_range: tuple[float, float] = INPUT_RANGE):
+    def __init__(self, trainer, resolution: int = 60, input_range: tuple[float, float] = INPUT_RANGE, model=None):
+        """`model`: another model of the same shape to probe instead of the trainer's (a rewind)."""
         import tensorflow as tf
 
         config = trainer.config
@@ -80,7 +81,8 @@ class PlaneProbe:
         features = transform_features(points, config.features)
         self._inputs = features.reshape(self.resolution, self.resolution, -1)
         self._grid = tf.constant(features, tf.float32)
-        layers = list(trainer.model.layers)
+        self.model = model if model is not None else trainer.model
+        layers = list(self.model.layers)
 
         def all_layers(x):
             """Every Dense layer's output, one after the other."""
@@ -180,3 +182,18 @@ def probe_for(trainer) -> PlaneProbe:
     if probe is None:
         probe = trainer.plane_probe = PlaneProbe(trainer)
     return probe
+
+
+def plane_at(trainer, weights, epoch: int) -> PlaneView:
+    """The plane as the model was with `weights` (a keyframe) after `epoch` epochs. A twin of the
+    model is probed, once per trainer, so the model in training is never touched."""
+    probe = getattr(trainer, "rewind_probe", None)
+    if probe is None:
+        import keras
+
+        twin = keras.models.clone_model(trainer.model)
+        probe = trainer.rewind_probe = PlaneProbe(trainer, model=twin)
+    probe.model.set_weights(weights)
+    view = probe.evaluate()
+    view.epoch = epoch
+    return view

@@ -13,7 +13,7 @@ from nnplay.engine.training import History, RunResult
 @dataclass(frozen=True)
 class RunRecord:
     number: int
-    config: PlaygroundConfig
+    config: PlaygroundConfig  # the settings it ended with (the start's, unless changed mid-run)
     history: History  # a copy of the curves at the end of the run
     result: RunResult
     final: dict[str, float]  # headline test metrics (nnplay.engine.metrics.Evaluation.headline)
@@ -42,8 +42,13 @@ class RunRecord:
             "task": c.task,
             "data": c.dataset,
             "seconds": round(self.result.seconds, 2),
+            "changed mid-run": "; ".join(f"{c.label} at epoch {c.epoch}" for c in self.history.changes) or "—",
         })
         return row
+
+    @property
+    def changed_mid_run(self) -> bool:
+        return bool(self.history.changes)
 
 
 def make_record(number: int, config: PlaygroundConfig, history: History, result: RunResult,
