@@ -8,10 +8,11 @@ st.set_page_config(page_title="Playground · nnplay", page_icon="🧠", layout="
 
 from nnplay.ui import playground, results, training_panel  # noqa: E402
 
-training_panel.settle()  # a run a click interrupted is recorded before anything is drawn
+training_panel.settle()  # a run that has ended is recorded before anything is drawn
 setup = playground.sidebar()
 playground.header(setup)
 data = playground.data_section(setup)
+playground.live_settings(setup.config)  # a run in progress takes on a new learning rate, ...
 buttons = playground.run_buttons(setup.config, data)
 view = playground.views(setup, data, buttons.progress)
 shown = playground.train_and_draw(view, buttons)  # the model on screen, if it fits this setup

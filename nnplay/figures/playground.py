@@ -183,7 +183,25 @@ def _curve_traces(epochs, train, test, label: str, color: str, overlay: bool, ma
     return traces
 
 
-def _curves_figure(runs, ylabel: str, log_y: bool, rate: bool, max_points: int) -> go.Figure:
+def _marks(history, cursor: int | None) -> tuple[list[dict], list[dict]]:
+    """Shapes and annotations: a dashed line where each mid-run change took effect, named with its
+    new value, and a solid cursor at the rewound epoch."""
+    shapes, notes = [], []
+    for i, change in enumerate(history.changes):
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=change.epoch, x1=change.epoch, y0=0, y1=1,
+                           line=dict(color=INK, width=1, dash="dash")))
+        notes.append(dict(xref="x", yref="paper", x=change.epoch, y=1 - 0.07 * (i % 4), text=literal(change.label),
+                          showarrow=False, xanchor="left", font=dict(size=10)))
+    if cursor is not None:
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=cursor, x1=cursor, y0=0, y1=1,
+                           line=dict(color=ORANGE, width=2)))
+        notes.append(dict(xref="x", yref="paper", x=cursor, y=-0.02, yanchor="top", text=f"epoch {cursor}",
+                          showarrow=False, font=dict(size=10, color=ORANGE)))
+    return shapes, notes
+
+
+def _curves_figure(runs, ylabel: str, log_y: bool, rate: bool, max_points: int, history=None,
+                   cursor: int | None = None) -> go.Figure:
     traces = []
     for i, (label, epochs, train, test) in enumerate(runs):
         overlay = i > 0
@@ -194,20 +212,23 @@ def _curves_figure(runs, ylabel: str, log_y: bool, rate: bool, max_points: int) 
     yaxis = axis_style(ylabel, type="log" if log_y else "linear")
     if rate and not log_y:
         yaxis["range"] = [0, 1.02]
-    return go.Figure(traces, base_layout(height=300, xaxis=axis_style("epoch", rangemode="tozero"), yaxis=yaxis))
+    shapes, notes = _marks(history, cursor) if history is not None else ([], [])
+    return go.Figure(traces, base_layout(height=300, xaxis=axis_style("epoch", rangemode="tozero"), yaxis=yaxis,
+                                         shapes=shapes, annotations=notes))
 
 
 def loss_figure(history, overlays: Sequence[tuple[str, object]] = (), log_y: bool = False,
-                max_points: int = 600) -> go.Figure:
+                max_points: int = 600, cursor: int | None = None) -> go.Figure:
     """Train (solid) and test (dotted) loss per epoch; `overlays` = [(label, History)] of earlier runs,
-    drawn thinner and dashed. Traces: 2 + 2 * len(overlays), current run last (on top)."""
+    drawn thinner and dashed. Traces: 2 + 2 * len(overlays), current run last (on top). Mid-run
+    changes are marked where they took effect; `cursor` marks a rewound epoch."""
     runs = [("", history.epoch, history.train_loss, history.test_loss)]
     runs += [(label, h.epoch, h.train_loss, h.test_loss) for label, h in overlays]
-    return _curves_figure(runs, "loss", log_y, rate=False, max_points=max_points)
+    return _curves_figure(runs, "loss", log_y, rate=False, max_points=max_points, history=history, cursor=cursor)
 
 
 def metric_figure(history, name: str, overlays: Sequence[tuple[str, object]] = (), log_y: bool = False,
-                  max_points: int = 600) -> go.Figure:
+                  max_points: int = 600, cursor: int | None = None) -> go.Figure:
     """A tracked metric (accuracy, mae, ...) per epoch, same styling as loss_figure."""
     def run(label, h):
         return (label, h.epoch, h.train_metrics.get(name, []), h.test_metrics.get(name, []))
@@ -215,7 +236,7 @@ def metric_figure(history, name: str, overlays: Sequence[tuple[str, object]] = (
     runs = [run("", history)] + [run(label, h) for label, h in overlays]
     return _curves_figure(runs, METRICS[name].label if name in METRICS else name, log_y,
                           rate=name in METRICS and METRICS[name].is_rate,
-                          max_points=max_points)
+                          max_points=max_points, history=history, cursor=cursor)
 
 
 # ---------------------------------------------------------------- the network

@@ -72,6 +72,26 @@ BACKGROUND_SCALE = [[0.0, _blend(ORANGE, BACKGROUND_STRENGTH)], [0.5, NEUTRAL],
                     [1.0, _blend(BLUE, BACKGROUND_STRENGTH)]]
 
 
+def scale_lut(scale: list, n: int = 256) -> np.ndarray:
+    """(n, 3) uint8: a plotly colorscale ([[position, "#rrggbb"], ...]) sampled at n evenly spaced
+    positions, interpolated linearly in RGB as plotly does. `scale_lut(BACKGROUND_SCALE)[i]` is the
+    colour plotly gives a heatmap cell at position i / (n - 1) between zmin and zmax."""
+    positions = [float(p) for p, _ in scale]
+    stops = np.stack([rgb_of(color) for _, color in scale])
+    t = np.linspace(0.0, 1.0, n)
+    channels = [np.interp(t, positions, stops[:, i]) for i in range(3)]
+    return np.stack(channels, axis=1).round().astype(np.uint8)
+
+
+def multiclass_rgb(classes: np.ndarray, confidence: np.ndarray, k: int) -> np.ndarray:
+    """(h, w, 3) uint8: each cell in its class's colour, blended with white by confidence (1/k → white,
+    1 → BACKGROUND_STRENGTH of the colour): the multiclass picture behind the points."""
+    k = max(int(k), 2)
+    palette = np.stack([rgb_of(class_color(j)) for j in range(k)])
+    strength = np.clip((confidence - 1 / k) / (1 - 1 / k), 0, 1)[..., None] * BACKGROUND_STRENGTH
+    return (255 + (palette[classes] - 255) * strength).round().astype(np.uint8)
+
+
 def colorize(values: np.ndarray, scale: float | None = None) -> np.ndarray:
     """(h, w) values → (h, w, 3) uint8 on the diverging palette; ±scale are the ends
     (default: max(1, max |value|), so tanh stays on its [-1, 1] and relu is not clipped)."""

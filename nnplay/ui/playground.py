@@ -3,9 +3,12 @@ in order.
 
 What a section hands to the next is a small frozen record: `Setup` (what the sidebar chose),
 `RunButtons` (this run's clicks and the trainer they act on) and `PlaygroundView` (everything the
-charts are drawn from). Drawing is `draw(view, trainer, live)`, a plain function of those values:
-a live run calls it a few times a second (nnplay.ui.training_panel.train_live), the page once at
-the end, and nothing it needs hides in a global.
+charts are drawn from). While a run trains (in a thread: nnplay.ui.training_panel), a fragment
+draws it about 20 times a second on canvases (`draw_live`, nnplay.ui.live_view); when it is paused
+or has ended, the page draws the plotly charts (`draw`), at the epoch the "Epoch" slider rewinds to.
+A click anywhere reruns the page, never the run: view toggles just redraw, a new learning rate,
+regularisation, batch size or optimizer setting is handed to the run (`live_settings`), and a
+change of the data or the layers resets the network, as TF Playground does.
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ from nnplay.data.csv_upload import CSV_LIMITS, CSV_MAX_BYTES, csv_columns
 from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.load import load_dataset
 from nnplay.data.mnist import MnistAvailability
-from nnplay.engine.live import LiveRun
+from nnplay.config.schema import FIELD_LABELS, live_changes
+from nnplay.engine.live import WATCH_PACE, LiveRun
 from nnplay.engine.model import build_model, to_keras_bytes
-from nnplay.engine.plane import probe_for
+from nnplay.engine.plane import plane_at, probe_for
 from nnplay.engine.training import History, Trainer
+from nnplay.figures.live_frame import live_frame
 from nnplay.export.keras_script import STRATEGIES, ExportOptions, to_keras_script
 from nnplay.figures.playground import (
     loss_figure,
@@ -45,11 +50,15 @@ from nnplay.figures.playground import (
     output_figure,
 )
 from nnplay.ui import controls, layout, saving, training_panel
+from nnplay.ui.live_view import live_view
 from nnplay.ui.state import (
     DISCRETIZE,
     EXPORT_STRATEGY,
     OVERLAYS,
+    PACE,
+    REWIND,
     SHOW_TEST,
+    SPEED,
     current_config,
     show_notices,
     sync_url,
@@ -57,7 +66,8 @@ from nnplay.ui.state import (
 from nnplay.ui.text import plain_markdown
 
 CSV_UPLOAD_LABEL = "CSV file (header row, numeric feature columns)"
-NETWORK_EVERY = 3  # the network picture is the heaviest chart for the browser: mid-run, every 3rd draw
+PACES = (1, 2, 5, 10, 20, 30, 60, 100, 200, 500, 1000)  # epochs a second while watching
+SPEEDS = {"Watch": "paced, so you can see it learn", "Fast": "as fast as the engine goes, redrawn a few times a second"}
 
 
 # ------------------------------------------------------------------ cached per server
@@ -179,29 +189,87 @@ class RunButtons:
 
     train_clicked: bool
     continue_clicked: bool
-    step_clicked: bool
+    step_clicked: bool  # Step with no run going: a new run, paused after its first epoch
     trainer: Trainer | None  # the session's trainer (None once Reset is clicked)
-    same_setup: bool  # the trainer was built for exactly the config on screen
-    progress: DeltaGenerator  # under the buttons: the progress bar, or why an old model is not drawn
+    same_setup: bool  # the trainer can go on with the config on screen (the same, or only live settings differ)
+    progress: DeltaGenerator  # under the buttons: the live view, or why an old model is not drawn
 
 
 def run_buttons(config: PlaygroundConfig, data: Dataset | None) -> RunButtons:
-    """Train, Continue, Step, Stop, Reset. Stop needs no code: its click reruns the page, which
-    ends the run (nnplay.ui.training_panel)."""
+    """Train, Continue, Pause (Resume when paused), Step, Stop, Reset, and the speed. Pause,
+    Resume, Step and Stop act on the run in the background through callbacks."""
     trainer = training_panel.trainer()
-    same_setup = trainer is not None and trainer.config == config
+    live = training_panel.live_run()
+    running = live is not None and not live.done
+    same_setup = trainer is not None and live_changes(trainer.config, config) is not None
     layout.narrow_screen_rules()
-    buttons = st.container(key=layout.RUN_BUTTONS_KEY).columns(5)
-    train_clicked = buttons[0].button("Train", type="primary", disabled=data is None, width="stretch")
+    buttons = st.container(key=layout.RUN_BUTTONS_KEY).columns(6)
+    train_clicked = buttons[0].button("Train", type="primary", disabled=data is None, width="stretch",
+                                      help="Train from the seeded start")
     # A Train click in this very run leaves a trainer to continue (e.g. after the time budget ends it).
-    continue_clicked = buttons[1].button("Continue", disabled=not (same_setup or (train_clicked and data is not None)),
-                                         width="stretch", help=f"{config.epochs} more epochs, optimizer state kept")
-    step_clicked = buttons[2].button("Step", disabled=data is None, width="stretch", help="Train one epoch")
-    buttons[3].button("Stop", width="stretch", help="Stop training; the model so far is kept")
-    if buttons[4].button("Reset", width="stretch", help="Forget the trained model (the run history stays)"):
+    continue_clicked = buttons[1].button(
+        "Continue", disabled=running or not (same_setup or (train_clicked and data is not None)), width="stretch",
+        help=f"{config.epochs} more epochs from where the model is, optimizer state kept")
+    if running and live.paused:
+        buttons[2].button("Resume", width="stretch", on_click=training_panel.resume_run, help="Go on training")
+    else:
+        buttons[2].button("Pause", width="stretch", disabled=not running, on_click=training_panel.pause_run,
+                          help="Hold the run; Step then trains one epoch at a time")
+    step_clicked = False
+    if running:
+        buttons[3].button("Step", width="stretch", disabled=not live.paused, on_click=training_panel.step_run,
+                          help="Train one epoch (while paused)")
+    else:
+        step_clicked = buttons[3].button("Step", disabled=data is None, width="stretch",
+                                         help="Train one epoch, then wait paused")
+    buttons[4].button("Stop", width="stretch", disabled=not running, on_click=training_panel.stop_run,
+                      help="End the run; the model so far is kept")
+    if buttons[5].button("Reset", width="stretch", help="Forget the trained model (the run history stays)"):
         training_panel.reset()
         trainer, same_setup = None, False
+    speed_controls(config, training_panel.live_run())
     return RunButtons(train_clicked, continue_clicked, step_clicked, trainer, same_setup, st.empty())
+
+
+def default_speed(config: PlaygroundConfig) -> str:
+    """Watch on toy data (a few ms an epoch: worth seeing), Fast on MNIST and CSV data."""
+    return "Watch" if config.is_toy else "Fast"
+
+
+def chosen_pace(config: PlaygroundConfig) -> float | None:
+    """Epochs a second for a new run: the pace while watching, None for Fast."""
+    return float(PACE.get(WATCH_PACE)) if SPEED.get(default_speed(config)) == "Watch" else None
+
+
+def speed_controls(config: PlaygroundConfig, live: LiveRun | None) -> None:
+    """Watch (with its epochs a second) or Fast, as a video player's speed; a change applies to
+    the run in progress at once."""
+    SPEED.setdefault(default_speed(config))
+    PACE.setdefault(int(WATCH_PACE))
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    left.segmented_control("Speed", list(SPEEDS), key=SPEED.name, help=" · ".join(f"{k}: {v}" for k, v in SPEEDS.items()))
+    if SPEED.get() is None:  # a second click on the chosen segment clears it: keep a speed
+        SPEED.set(default_speed(config))
+    if SPEED.get() == "Watch":
+        right.select_slider("Epochs per second", PACES, key=PACE.name)
+    if live is not None and not live.done:
+        live.set_pace(chosen_pace(config))
+
+
+def live_settings(config: PlaygroundConfig) -> None:
+    """Hand a changed learning rate, regularisation, batch size, epochs or optimizer setting to the
+    run in progress (it applies them at its next epoch); after any other change (data, layers,
+    task, optimizer, seed) the network is reset, as TF Playground does, and the page says so."""
+    live = training_panel.live_run()
+    if live is None or live.done:
+        return
+    changes = live_changes(live.trainer.config, config)
+    if changes is None:
+        training_panel.reset()
+        st.info("The network was reset: a change to the data, the layers, the task, the optimizer or the seed "
+                "makes another network. Train trains this one.", icon=":material/restart_alt:")
+    elif changes:
+        live.change(config)
 
 
 # ------------------------------------------------------------------ the views and their drawing
@@ -220,7 +288,7 @@ class Slots:
 class PlaygroundView:
     """What the charts are drawn from, fixed for one script run: the setup on screen, its data, the
     view toggles and where each chart goes. Only `draws` moves on: each chart of a script run needs
-    a key of its own, and the network is redrawn every NETWORK_EVERY-th draw of a run."""
+    a key of its own."""
 
     config: PlaygroundConfig
     data: Dataset | None
@@ -264,63 +332,116 @@ def views(setup: Setup, data: Dataset | None, progress: DeltaGenerator) -> Playg
     return PlaygroundView(config, data, outputs, slots, show_test, discretize, label_index, overlays)
 
 
-def draw(view: PlaygroundView, trainer: Trainer | None, live: LiveRun | None = None) -> None:
-    """Progress, network, output and curves for `trainer` as it stands now (also mid-run, when `live`
-    is its run); with no trainer, the untrained network and the data alone."""
+def rewind_epoch(trainer: Trainer | None, live: LiveRun | None) -> int | None:
+    """The "Epoch" slider, once a model has stopped (paused or ended) with keyframes to rewind
+    to: the keyframe epoch to show, or None for the latest."""
+    if trainer is None or len(trainer.keyframes) < 2 or (live is not None and not live.paused):
+        return None
+    epochs = trainer.keyframes.epochs
+    if REWIND.get() not in epochs:
+        REWIND.set(epochs[-1])
+    chosen = st.select_slider("Epoch", epochs, key=REWIND.name,
+                              help="Rewind: the network, the boundary and the curves as they were at this epoch "
+                                   f"({len(epochs)} kept, every epoch at first, then sparser)")
+    return None if chosen == epochs[-1] else chosen
+
+
+def model_at(trainer: Trainer, epoch: int | None):
+    """(weights, plane view or None) of the model now, or at a rewound keyframe `epoch`."""
+    data = trainer.data
+    if epoch is None:
+        plane = probe_for(trainer).evaluate() if data.points_train is not None else None
+        return trainer.model.get_weights(), plane
+    shown_epoch, weights = trainer.keyframes.at(epoch)
+    plane = plane_at(trainer, weights, shown_epoch) if data.points_train is not None else None
+    return weights, plane
+
+
+def draw(view: PlaygroundView, trainer: Trainer | None, rewind: int | None = None) -> None:
+    """Network, output and curves for `trainer` as it stands (or at the rewound epoch); with no
+    trainer, the untrained network and the data alone."""
     n = next(view.draws)
     data, slots = view.data, view.slots
-    if live is not None:
-        show_progress(slots.progress, live)
-    probe = None
-    if trainer is not None and data is not None and data.points_train is not None:
-        probe = probe_for(trainer)  # one per trainer: its XLA program is never freed either
-    plane = probe.evaluate() if probe is not None else None
-    if data is not None and (live is None or n % NETWORK_EVERY == 1 or live.done):
-        weights = (trainer.model.get_weights() if trainer is not None
-                   else initial_weights(view.config, repr(view.config), data.n_features, view.outputs))
-        figure = network_figure(view.config if trainer is None else trainer.config, weights, plane,
-                                input_names=data.feature_names)
-        slots.network.plotly_chart(figure, key=f"net-{n}", config=layout.CHART_CONFIG)
-    if data is not None and (plane is not None or live is None):  # data-only views do not change mid-run
-        figure = output_figure(plane, data, view.config.task, view.discretize, view.label_index, view.show_test)
-        if figure is not None:
-            slots.output.plotly_chart(figure, key=f"out-{n}", config=layout.CHART_CONFIG)
+    if data is None:
+        return
+    if trainer is not None:
+        weights, plane = model_at(trainer, rewind)
+    else:
+        weights = initial_weights(view.config, repr(view.config), data.n_features, view.outputs)
+        plane = None
+    figure = network_figure(view.config if trainer is None else trainer.config, weights, plane,
+                            input_names=data.feature_names)
+    slots.network.plotly_chart(figure, key=f"net-{n}", config=layout.CHART_CONFIG)
+    figure = output_figure(plane, data, view.config.task, view.discretize, view.label_index, view.show_test)
+    if figure is not None:
+        slots.output.plotly_chart(figure, key=f"out-{n}", config=layout.CHART_CONFIG)
     if trainer is not None and len(trainer.history):
-        slots.loss.plotly_chart(loss_figure(trainer.history, view.overlays), key=f"loss-{n}",
+        slots.loss.plotly_chart(loss_figure(trainer.history, view.overlays, cursor=rewind), key=f"loss-{n}",
                                 config=layout.CHART_CONFIG)
-        slots.metric.plotly_chart(metric_figure(trainer.history, trainer.metric_names[0], view.overlays),
+        slots.metric.plotly_chart(metric_figure(trainer.history, trainer.metric_names[0], view.overlays,
+                                                cursor=rewind),
                                   key=f"metric-{n}", config=layout.CHART_CONFIG)
 
 
-def show_progress(slot: DeltaGenerator, live: LiveRun) -> None:
-    """The run's progress bar: epoch, seconds so far and, once the pace is known, seconds left."""
+def draw_live(view: PlaygroundView, rewind: int | None, live: LiveRun) -> None:
+    """One frame of the run in progress: "Epoch N", the progress, and the network, the boundary and
+    the loss curve painted on canvases (a paused run at the rewound epoch)."""
+    trainer = live.trainer
+    show_progress(live)
+    weights, plane = model_at(trainer, rewind if live.paused else None)
+    frame = live_frame(trainer.config, weights, plane, trainer.data, trainer.history, show_test=view.show_test,
+                       discretize=view.discretize, label_index=view.label_index, cursor_epoch=rewind)
+    live_view(frame, key="live-view")
+
+
+def show_progress(live: LiveRun) -> None:
+    """ "Epoch N" as the run goes, and its progress bar: seconds so far and, once the pace is
+    known, seconds left."""
+    trainer = live.trainer
+    state_word = " · paused" if live.paused else ""
+    st.markdown(f"**Epoch {trainer.epoch}**{state_word}")
     snapshot = live.latest
     if snapshot is None:
+        st.progress(0.0, text="Compiling the network (the first run of a setup takes a few seconds)…")
         return
     left = training_panel.seconds_left(live)
-    text = f"Epoch {snapshot.epoch} of {snapshot.target_epoch} · {snapshot.elapsed:.1f} s"
-    slot.progress(snapshot.fraction_done, text=text + (f" · ~{left:.0f} s left" if left else ""))
+    text = f"Epoch {snapshot.epoch} of {live.target_epoch} · {snapshot.elapsed:.1f} s"
+    fraction = min(1.0, (snapshot.epoch - live.first_epoch) / max(1, live.target_epoch - live.first_epoch))
+    st.progress(fraction, text=text + (f" · ~{left:.0f} s left" if left and not live.paused else ""))
 
 
 def train_and_draw(view: PlaygroundView, buttons: RunButtons) -> Trainer | None:
-    """Train for a click (live, drawing as it goes), then draw the model on screen. Returns that
-    model's trainer: None when there is none, or when it was trained for another setup (a switched
-    task must not show the old classifier's shading over regression points)."""
+    """Start a run for a click, then draw: the live panel while a run trains or is paused, the
+    charts of the model on screen otherwise. Returns that model's trainer once no run is going:
+    None when there is none, or when it was trained for another setup (a switched task must not
+    show the old classifier's shading over regression points)."""
     trainer = buttons.trainer
     if view.data is not None and (buttons.train_clicked or buttons.continue_clicked or buttons.step_clicked):
         train(view, buttons)
         trainer = training_panel.trainer()
+    live = training_panel.live_run()
     shown = trainer if trainer is not None and same_model(trainer.config, view.config) else None
+    if live is not None and not live.done:
+        with view.slots.progress.container():
+            rewind = rewind_epoch(live.trainer, live)
+            training_panel.live_panel(partial(draw_live, view, rewind))
+        return None
+    rewind = None
     if trainer is not None and shown is None:
         view.slots.progress.caption("The model trained before was for another setup, so it is not drawn here: "
                                     "Train trains this one.")
-    draw(view, shown)
+    elif shown is not None:
+        with view.slots.progress.container():
+            rewind = rewind_epoch(shown, None)
+    draw(view, shown, rewind)
     return shown
 
 
 def train(view: PlaygroundView, buttons: RunButtons) -> None:
-    """One live run: Train starts from fresh weights, Continue and Step go on with the trainer on
-    screen (Step for one epoch); a trainer for another setup is replaced by a fresh one."""
+    """Start a run: Train from the seeded start, Continue with the trainer on screen (taking on the
+    live settings changed since), Step for one epoch and then paused; a trainer for another setup
+    is replaced by a fresh one."""
+    training_panel.end_run()  # a run still going (Train while it trains) ends and is recorded first
     trainer = buttons.trainer
     if buttons.train_clicked or trainer is None or not buttons.same_setup:
         try:
@@ -328,8 +449,13 @@ def train(view: PlaygroundView, buttons: RunButtons) -> None:
         except ConfigError as err:
             st.error(f"This network does not fit the data: {err}")
             return
-    epochs = 1 if buttons.step_clicked else view.config.epochs
-    training_panel.train_live(trainer, epochs, partial(draw, view))
+    elif trainer.config != view.config:
+        trainer.apply_settings(view.config)  # the run has ended: no thread is training it
+    live = training_panel.start_run(trainer, view.config.epochs, chosen_pace(view.config),
+                                    paused=buttons.step_clicked)
+    if buttons.step_clicked:
+        live.step()
+    st.rerun()  # the buttons above were drawn before the run began: Pause and Stop must act on it
 
 
 # ------------------------------------------------------------------ code, sharing, history
@@ -364,6 +490,10 @@ def share_and_save(config: PlaygroundConfig, data: Dataset | None, shown: Traine
     """The share link and the config file (the setup), and the trained model as a .keras file."""
     base = str(st.context.url or "").split("?")[0]
     st.markdown("**Share link** — opening it restores every control; Train then gives the same loss curve.")
+    if shown is not None and shown.history.changes:
+        changed = ", ".join(dict.fromkeys(FIELD_LABELS.get(c.setting, c.setting).lower() for c in shown.history.changes))
+        st.caption(f"This run's {changed} changed while it trained; a link carries one setup, so Train on this link "
+                   "gives the curve of its final settings from the start.")
     st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)
     st.download_button("Download config (JSON)", json.dumps(config.to_dict(), indent=2),
                        file_name="nnplay_config.json", mime="application/json")

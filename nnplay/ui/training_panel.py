@@ -1,9 +1,11 @@
-"""Live training on a page: the trainer runs in a thread, the page redraws from its history.
+"""The one live-run driver: a run trains in a background thread, a fragment draws it as it goes.
 
-Session state (per browser session, never shared): the Trainer, its Dataset,
-and the run history. A click on any widget (Stop among them) makes Streamlit
-rerun the script, which interrupts the drawing loop at its next st.* call; the
-`finally` block stops the thread and records the run, so nothing is lost.
+Session state (per browser session, never shared): the Trainer, its Dataset, the live run and
+the run history. A page starts a run with `start_run` and calls `live_panel(draw_frame)` where the
+live picture goes: an `st.fragment(run_every=…)` that polls the run about FRAMES_PER_S times a
+second while it plays and draws its latest frame. A click elsewhere reruns the page, not the run:
+the thread goes on. Pause, Resume, Step and Stop are button callbacks on the run; when the run
+ends, the fragment reruns the page, whose `settle()` records it in the history.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import math
 import os
 import threading
+from typing import Callable
+
+import streamlit as st
 
 from nnplay.engine.live import LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
@@ -22,8 +27,9 @@ from nnplay.ui import state
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
 RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")
-_FINISH_LOCK = threading.Lock()
-REDRAW_EVERY_S = 0.33  # ~3 redraws a second: live, yet light on a 2-core server and its browser
+FRAMES_PER_S = 20  # the live panel's polls a second while a run plays (Watch needs ≥ 15 to look alive)
+FAST_FRAMES_PER_S = 4  # Fast mode redraws this often: the training gets the CPU
+_RECORDING = threading.Lock()  # held only to mark a run recorded, never while a run is waited for
 
 
 def trainer() -> Trainer | None:
@@ -34,7 +40,17 @@ def runs() -> list[RunRecord]:
     return state.RUNS.setdefault([])
 
 
+def end_run() -> None:
+    """End the session's run, if one is going or paused, and record it."""
+    live = state.LIVE.get()
+    if live is not None:
+        live.stop()
+        settle()
+
+
 def reset() -> None:
+    """Forget the model (its run, if one is going, ends first and stays in the history)."""
+    end_run()
     state.TRAINER.pop()
     state.TRAINER_LEASE.pop()  # the trainer goes back to the pool once unused
 
@@ -44,7 +60,7 @@ def fresh_trainer(config, data) -> Trainer:
     unchanged (a CSV's rows are not in the config, so never for CSV), else a new or pooled one.
     Restarting reuses the compiled XLA programs, which TensorFlow never frees."""
     current = trainer()
-    if current is not None and current.config == config and config.dataset != "csv":
+    if current is not None and current.start_config == config and config.dataset != "csv":
         current.restart()
         return current
     return new_trainer(config, data)
@@ -82,21 +98,85 @@ def record_run(model_trainer: Trainer, history: list[RunRecord]) -> None:
 
 
 def _finish(live: LiveRun, history: list[RunRecord]) -> None:
-    """Stop the thread and record the run, exactly once (two script runs may both get here)."""
-    with _FINISH_LOCK:
-        live.stop()
-        if not live.recorded:
-            live.recorded = True
-            record_run(live.trainer, history)
+    """Record an ended run, exactly once (two script runs may both get here)."""
+    with _RECORDING:
+        first = not live.recorded
+        live.recorded = True
+    if first:
+        record_run(live.trainer, history)
 
 
 def settle() -> None:
-    """Call at the top of the page: a run interrupted by a click may still be winding down in
-    the previous script thread; finish it before drawing so the history is complete."""
+    """Call at the top of the page: a run that has ended goes into the history and the session's
+    live run is cleared; a run still going (or paused) is left alone."""
     live = state.LIVE.get()
-    if live is not None:
+    if live is not None and live.done:
         _finish(live, runs())
         state.LIVE.pop()
+        if live.error is not None:
+            raise live.error
+
+
+def live_run() -> LiveRun | None:
+    """The session's run while it trains or is paused (None once it has ended and been recorded)."""
+    return state.LIVE.get()
+
+
+def start_run(model_trainer: Trainer, epochs: int, pace: float | None, paused: bool = False) -> LiveRun:
+    """Start `epochs` epochs of the trainer in the background (ending the session's earlier run
+    first); `pace` epochs a second (Watch), None for as fast as it goes (Fast)."""
+    end_run()
+    live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(), lease=state.TRAINER_LEASE.get(),
+                   pace=pace, paused=paused).start()
+    state.LIVE.set(live)
+    state.REWIND.pop()
+    return live
+
+
+# Button callbacks: they run before the page's script, so the page draws what they did.
+def stop_run() -> None:
+    end_run()  # the run stops at its next chunk: a fraction of a second
+
+
+def pause_run() -> None:
+    live = state.LIVE.get()
+    if live is not None:
+        live.pause()
+
+
+def resume_run() -> None:
+    live = state.LIVE.get()
+    if live is not None:
+        live.resume()
+        state.REWIND.pop()
+
+
+def step_run() -> None:
+    """One epoch of the paused run; the page draws it once it is trained."""
+    live = state.LIVE.get()
+    if live is not None:
+        live.step()
+        state.REWIND.pop()
+
+
+def live_panel(draw_frame: Callable[[LiveRun], None]) -> None:
+    """Where the live picture goes: a fragment that redraws the session's run while it plays
+    (draw_frame(live) must only draw: no waiting, no training) and, when the run ends, reruns
+    the page so it shows the result. Paused or ended, it draws once and stops polling."""
+    live = state.LIVE.get()
+    playing = live is not None and not live.done and not live.paused
+    every = (1 / (FRAMES_PER_S if live.pace else FAST_FRAMES_PER_S)) if playing else None
+
+    @st.fragment(run_every=every)
+    def panel() -> None:
+        current = state.LIVE.get()
+        if current is None:
+            return
+        if current.done and playing:
+            st.rerun()  # the whole page: it records the run and draws the result
+        draw_frame(current)
+
+    panel()
 
 
 def run_time_budget() -> float:
@@ -108,25 +188,6 @@ def run_time_budget() -> float:
     except ValueError:
         return RUN_TIME_BUDGET_S
     return seconds if math.isfinite(seconds) and seconds > 0 else RUN_TIME_BUDGET_S
-
-
-def train_live(model_trainer: Trainer, epochs: int, draw) -> None:
-    """Run `epochs` epochs in a thread; call draw(trainer, live_run) a few times a second."""
-    history = runs()  # taken now: the finally block must not touch st.*
-    live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(),
-                   lease=state.TRAINER_LEASE.get()).start()
-    state.LIVE.set(live)
-    try:
-        while True:
-            finished = live.wait(REDRAW_EVERY_S)
-            draw(model_trainer, live)
-            if finished:
-                break
-    finally:  # also on a rerun/stop raised inside draw(): end the thread, keep the model
-        _finish(live, history)
-    state.LIVE.pop()
-    if live.error is not None:
-        raise live.error
 
 
 def seconds_left(live: LiveRun) -> float | None:

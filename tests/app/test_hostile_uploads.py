@@ -27,7 +27,7 @@ from nnplay.data.csv_upload import (
 )
 from nnplay.data.dataset import DataError
 from nnplay.ui.text import WORD_JOINER
-from tests.app.playground import PAGE, ROOT, button
+from tests.app.playground import PAGE, ROOT, button, train
 from tests.app.playground import csv_uploader as uploader
 
 GOOD = ("size,weight,label\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
@@ -102,7 +102,7 @@ def trained_page():
     uploader(at).set_value(("good.csv", GOOD, "text/csv"))
     at.run()
     assert not at.exception and not page_errors(at), page_errors(at)
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception
     assert at.session_state["trainer"].epoch == 5
     return at
@@ -138,7 +138,7 @@ def test_a_good_file_after_a_bad_one_trains_on(trained_page):
     uploader(at).set_value(("good.csv", GOOD, "text/csv"))
     at.run()
     assert not page_errors(at)
-    button(at, "Continue").click().run()
+    train(at, "Continue")
     assert not at.exception
     assert at.session_state["trainer"].epoch == 10  # Continue kept the model and trained on
 
@@ -150,7 +150,7 @@ def test_regression_results_survive_a_refused_upload():
     at.run()
     uploader(at).set_value(("good.csv", GOOD_REGRESSION, "text/csv"))
     at.run()
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert at.session_state["trainer"].epoch == 3
     uploader(at).set_value(("bad.csv", b"", "text/csv"))
     at.run()

@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 from nnplay.config.links import decode, encode
 from nnplay.config.schema import PlaygroundConfig
 
+from tests.app.playground import train
+
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 TIMEOUT = 120  # the first run imports TensorFlow
 
@@ -70,7 +72,7 @@ def test_linear_hidden_layer_gets_a_warning_next_to_it():
 
 def test_short_training_run_shows_curves_and_metrics():
     at = open_page({"epochs": "20", "n": "200"})
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     trainer = at.session_state["trainer"]
     assert trainer.epoch == 20
@@ -100,7 +102,7 @@ def test_broken_link_opens_with_a_notice_naming_fields():
 def test_diverging_learning_rate_gives_a_message_and_keeps_the_page():
     at = open_page({"task": "regression", "data": "plane", "lr": "10", "batch": "full", "epochs": "300",
                     "hidden": "8relu", "n": "200"})
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception
     assert any("NaN" in e.value and "smaller" in e.value for e in at.error)
 
@@ -116,7 +118,7 @@ def chart_specs(at) -> list[str]:
 def test_after_switching_the_task_the_old_model_is_not_drawn():
     """Regression chosen, not yet trained: no 'sigmoid' network, no classifier shading, no old result."""
     at = open_page({"epochs": "10", "n": "200"})
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert any(i.value.startswith("Finished.") for i in at.info)
     assert any("sigmoid" in spec for spec in chart_specs(at))  # the trained classifier's network
     at.selectbox(key="w.task").set_value("regression").run()
@@ -134,7 +136,7 @@ def test_after_switching_the_task_the_old_model_is_not_drawn():
 
 def test_a_learning_rate_of_10_is_called_too_large_even_without_nan():
     at = open_page({"lr": "10"})
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "swings up and down" in warnings and "learning rate (10) is too large" in warnings
@@ -146,7 +148,7 @@ def test_a_learning_rate_of_10_is_called_too_large_even_without_nan():
 ], ids=["regression bump lr 10", "sgd momentum 0.999 probabilities"])
 def test_links_that_diverge_at_once_end_in_a_message_and_keep_the_tabs(params):
     at = open_page(params)
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     assert any("too large" in e.value for e in at.error), [e.value for e in at.error]
     assert tabs(at) == ["Keras code", "Share & save", "Run history"]
@@ -179,7 +181,7 @@ def test_a_reload_is_announced_and_a_saved_model_loads_back():
 
     link = {"epochs": "15", "n": "200", "hidden": "6relu,3tanh"}
     at = open_page(link)
-    button(at, "Train").click().run()
+    train(at, "Train")
     trained = at.session_state["trainer"]
     accuracy = next(m.value for m in at.metric if m.label == "Test accuracy")
     assert any("restores this setup, not the trained weights" in c.value for c in at.caption)
@@ -193,7 +195,7 @@ def test_a_reload_is_announced_and_a_saved_model_loads_back():
     assert any(i.value.startswith("Loaded nnplay_model.keras") for i in reloaded.info)
     assert next(m.value for m in reloaded.metric if m.label == "Test accuracy") == accuracy
     assert not button(reloaded, "Continue").disabled
-    button(reloaded, "Continue").click().run()
+    train(reloaded, "Continue")
     assert reloaded.session_state["trainer"].epoch == 15 and not reloaded.exception
 
 
@@ -202,7 +204,7 @@ def test_a_model_that_does_not_fit_the_data_is_refused_and_nothing_is_lost():
     from nnplay.engine.model import build_model, to_keras_bytes
 
     at = open_page({"epochs": "5", "n": "200"})
-    button(at, "Train").click().run()
+    train(at, "Train")
     trainer, config = at.session_state["trainer"], config_of(at)
     three_inputs = to_keras_bytes(build_model(Config(), 3, 1))
     model_uploader(at).set_value(("other.keras", three_inputs, "application/octet-stream")).run()

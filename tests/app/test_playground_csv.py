@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.playground import PAGE, button
+from tests.app.playground import PAGE, button, train
 from tests.app.playground import csv_uploaders as uploaders
 
 PETS = ("size,weight,kind\n" + "".join(f"{i % 7 + 0.5 * (i % 2)},{(i * 3) % 11},{['cat', 'dog'][i % 2]}\n"
@@ -49,7 +49,7 @@ def test_binary_csv_upload_suggests_a_target_you_can_change_then_trains():
     assert picker.value == "kind"  # no column is called label/target/y: the last one is suggested
     assert at.session_state["config"].csv_targets == ("kind",)
     assert at.query_params["csv"] in ("kind", ["kind"])  # the link says which column
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     assert at.session_state["trainer"].epoch == 5
     assert any(m.label == "Test accuracy" for m in at.metric)
@@ -61,7 +61,7 @@ def test_regression_csv_target_picked_in_the_widget_trains():
     uploaders(at)[0].set_value(("houses.csv", HOUSES, "text/csv")).run()
     at.selectbox(key="w.csv_targets").set_value("price").run()
     assert at.session_state["config"].csv_targets == ("price",)
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     trainer = at.session_state["trainer"]
     assert trainer.data.feature_names == ["rooms", "area"] and trainer.epoch == 5
@@ -77,6 +77,6 @@ def test_multilabel_csv_waits_for_its_label_columns_then_trains():
     assert button(at, "Train").disabled
     at.multiselect(key="w.csv_targets").set_value(["red", "round"]).run()
     assert at.session_state["config"].csv_targets == ("red", "round")
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     assert at.session_state["trainer"].data.class_names == ["red", "round"]

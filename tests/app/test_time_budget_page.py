@@ -5,6 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from nnplay.ui.training_panel import RUN_BUDGET_ENV
+from tests.app.playground import train
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
 
@@ -18,7 +19,7 @@ def test_a_run_over_the_budget_ends_with_a_message_and_continue_trains_on(monkey
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.query_params.update({"epochs": "2000", "n": "1000", "hidden": "32tanh,32tanh", "batch": "1"})
     at.run()
-    button(at, "Train").click().run()
+    train(at, "Train")
     assert not at.exception, at.exception
     trainer = at.session_state["trainer"]
     assert trainer.last_result.status == "time_budget"
@@ -29,6 +30,6 @@ def test_a_run_over_the_budget_ends_with_a_message_and_continue_trains_on(monkey
     assert any(m.label == "Test accuracy" for m in at.metric)  # results of the model so far
     done = trainer.epoch
     assert not button(at, "Continue").disabled
-    button(at, "Continue").click().run()
+    train(at, "Continue")
     assert not at.exception
     assert at.session_state["trainer"] is trainer and trainer.epoch > done

