@@ -51,6 +51,7 @@ class LiveRun:
         self._paused = paused
         self._steps = 0
         self._stopping = False
+        self._holding = threading.Event()  # set while the thread waits, paused
         self._wanted: PlaygroundConfig | None = None
         self._thread = threading.Thread(target=self._work, name="nnplay-training", daemon=True)
 
@@ -59,8 +60,13 @@ class LiveRun:
         return self
 
     # ------------------------------------------------------------ controls (any thread)
-    def pause(self) -> None:
+    def pause(self, wait: float = 5.0) -> None:
+        """Hold the run after its current chunk; waits (up to `wait` s) until it holds, so what
+        the page draws next is where it stays."""
         self._control(paused=True)
+        deadline = time.monotonic() + wait
+        while not self._holding.is_set() and not self.done and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def resume(self) -> None:
         self._control(paused=False)
@@ -126,13 +132,17 @@ class LiveRun:
                     return "stop", 0
                 if self._steps:
                     self._steps -= 1
+                    self._holding.clear()
                     return "step", 1
                 if not self._paused:
+                    self._holding.clear()
                     return "train", 0
                 if time.monotonic() - paused_since > PAUSE_LIMIT_S:
                     return "stop", 0
                 # Paused: the epoch on screen can be rewound to, and back from.
-                self.trainer.keyframes.keep(self.trainer.epoch, self.trainer.model.get_weights())
+                if not self.trainer.keyframes or self.trainer.keyframes.epochs[-1] != self.trainer.epoch:
+                    self.trainer.keyframes.keep(self.trainer.epoch, self.trainer.model.get_weights())
+                self._holding.set()
                 self._controls.wait(0.5)
 
     def _rest(self, seconds: float) -> None:

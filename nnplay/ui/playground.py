@@ -211,9 +211,11 @@ def run_buttons(config: PlaygroundConfig, data: Dataset | None) -> RunButtons:
         "Continue", disabled=running or not (same_setup or (train_clicked and data is not None)), width="stretch",
         help=f"{config.epochs} more epochs from where the model is, optimizer state kept")
     if running and live.paused:
-        buttons[2].button("Resume", width="stretch", on_click=training_panel.resume_run, help="Go on training")
+        buttons[2].button("Resume", key="pause-resume", width="stretch", on_click=training_panel.resume_run,
+                          help="Go on training")
     else:
-        buttons[2].button("Pause", width="stretch", disabled=not running, on_click=training_panel.pause_run,
+        buttons[2].button("Pause", key="pause-resume", width="stretch", disabled=not running,
+                          on_click=training_panel.pause_run,
                           help="Hold the run; Step then trains one epoch at a time")
     step_clicked = False
     if running:
@@ -395,19 +397,22 @@ def draw_live(view: PlaygroundView, rewind: int | None, live: LiveRun) -> None:
 
 
 def show_progress(live: LiveRun) -> None:
-    """ "Epoch N" as the run goes, and its progress bar: seconds so far and, once the pace is
-    known, seconds left."""
-    trainer = live.trainer
-    state_word = " · paused" if live.paused else ""
-    st.markdown(f"**Epoch {trainer.epoch}**{state_word}")
+    """ "Epoch N of M" as the run goes, with seconds of training so far and, once the pace is
+    known, seconds left; "paused" while it is."""
     snapshot = live.latest
     if snapshot is None:
         st.progress(0.0, text="Compiling the network (the first run of a setup takes a few seconds)…")
         return
+    text = f"Epoch {snapshot.epoch} of {live.target_epoch}"
+    if not live.pace:  # watched, the time is the pace's; fast, it is the training's
+        text += f" · {snapshot.elapsed:.1f} s"
     left = training_panel.seconds_left(live)
-    text = f"Epoch {snapshot.epoch} of {live.target_epoch} · {snapshot.elapsed:.1f} s"
+    if live.paused:
+        text += " · paused"
+    elif left:
+        text += f" · ~{left:.0f} s left"
     fraction = min(1.0, (snapshot.epoch - live.first_epoch) / max(1, live.target_epoch - live.first_epoch))
-    st.progress(fraction, text=text + (f" · ~{left:.0f} s left" if left and not live.paused else ""))
+    st.progress(fraction, text=text)
 
 
 def train_and_draw(view: PlaygroundView, buttons: RunButtons) -> Trainer | None:

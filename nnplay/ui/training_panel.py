@@ -23,13 +23,14 @@ from nnplay.engine.model import to_probabilities
 from nnplay.engine.pool import POOL, train_leased
 from nnplay.engine.runs import RunRecord, make_record
 from nnplay.engine.training import Trainer
-from nnplay.ui import state
+from nnplay.ui import keras_cleanup, state
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
 RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")
 FRAMES_PER_S = 20  # the live panel's polls a second while a run plays (Watch needs ≥ 15 to look alive)
 FAST_FRAMES_PER_S = 4  # Fast mode redraws this often: the training gets the CPU
 _RECORDING = threading.Lock()  # held only to mark a run recorded, never while a run is waited for
+keras_cleanup.install()  # no clear_session() after each of the live panel's 20 reruns a second
 
 
 def trainer() -> Trainer | None:
@@ -191,8 +192,12 @@ def run_time_budget() -> float:
 
 
 def seconds_left(live: LiveRun) -> float | None:
-    """Estimated time to the end of the run, from the pace so far."""
+    """Estimated time to the end of the run: from the seconds each epoch has taken so far, and
+    no less than the watched pace allows."""
     snapshot = live.latest
-    if snapshot is None or snapshot.fraction_done <= 0:
+    done = 0 if snapshot is None else snapshot.epoch - live.first_epoch
+    if done <= 0:
         return None
-    return snapshot.elapsed * (1 - snapshot.fraction_done) / snapshot.fraction_done
+    epochs_left = max(0, live.target_epoch - snapshot.epoch)
+    computed = snapshot.elapsed / done * epochs_left
+    return max(computed, epochs_left / live.pace) if live.pace else computed

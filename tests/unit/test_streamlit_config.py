@@ -66,6 +66,9 @@ def test_public_demo_settings(settings):
     assert client["showErrorLinks"] is False
     assert client["toolbarMode"] in ("minimal", "viewer")
     assert settings["browser"]["gatherUsageStats"] is False
+    # A full gc.collect() after each of a live run's 20 fragment reruns a second would hold the GIL
+    # for most of every second (~250 ms each with TensorFlow loaded).
+    assert settings["runner"]["postScriptGC"] is False
 
 
 def test_upload_limit_matches_the_csv_cap_and_the_readme(settings):
