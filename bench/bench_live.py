@@ -20,10 +20,44 @@ short pairs, and the median slowdown with its interquartile range next to the sl
 "others' cores" is what every other process took meanwhile (Linux /proc/stat). Other work on
 the machine (tests, a browser) slows both columns unevenly: only quiet pairs are averaged
 (all pairs if none was quiet).
+
+The browser part (--browser; --quick for CI; the engine part above is then skipped): the real
+page in headless Chromium. `streamlit run app.py` (tests/e2e/harness.py) serves the Playground;
+for [4, 2] and [8]*6 on TF Playground's default problem (circle, tanh, SGD 0.03, batch 10), each
+in Watch at --watch-rate epochs a second (60: TF Playground's rate) and in Fast, for one session
+and for two sessions training the same link at once (two browser contexts, clicked together):
+
+  - the link is opened, the speed picked as a person does (a click on the "Speed" segment; the
+    "Epochs per second" slider moved with the arrow keys), and one warm-up run started and stopped
+    (Train, first epoch painted, Stop), so the measured run compiles nothing; then Train;
+  - in the page (JS injected after load: a MutationObserver on the live view's root, found through
+    the component's open shadow root by a requestAnimationFrame poll) every paint's data-epoch and
+    time: "painted/s" = distinct epochs painted a second, first to last paint of the run;
+  - every WebSocket frame the browser receives (Playwright page.on("websocket") →
+    ws.on("framereceived")), decoded afterwards as Streamlit ForwardMsgs: "recv/s" = distinct
+    live-view epochs received a second; "WS fr/s", "WS KB/s" = all frames and bytes received from
+    the click on Train to the end of the run;
+  - the end of the run, as the browser learns it: the first WS frame of the full-page rerun the live
+    panel asks for once the run is done (or a live frame of the final epoch M, if that comes first);
+    "epochs/s" = M / (click → end), "start s" = click → first live frame of epoch >= 1;
+  - the backlog after the end: WS frames that still arrive ("backlog fr", of them live-view frames
+    in brackets) and for how long ("backlog s", end → last frame, once 2 s pass with none);
+    "Finished. s" = end → the frame with the "Finished." message;
+  - "gap ms" = median / longest time between two paints of new epochs; "server cores" = CPU
+    seconds of the streamlit process per second of the run (2.0 = both cores), "machine" = all
+    processes.
+With two sessions a cell shows "first / second" session. Watch runs --watch-epochs (300: 5 s at
+60/s); Fast runs --fast-epochs (2000, the most a link may ask for: [4, 2] then trains for under
+~1 s, [8]*6 for ~3 s). The TF Playground row is quoted, for scale, never computed from.
+
+    python bench/bench_live.py --browser [--watch-rate 60] [--watch-epochs 300] [--fast-epochs 2000]
+                               [--sessions 1 2] [--speeds Watch Fast] [--only NAME]
+    python bench/bench_live.py --quick     # [4, 2], Watch, 60 epochs, one session (CI smoke run)
 """
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -34,7 +68,9 @@ import plotly.io
 import plotly.tools
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests" / "e2e"))  # harness
 from bench.common import print_table  # noqa: E402
+from nnplay.config.links import to_query_string  # noqa: E402
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
 from nnplay.data.load import load_dataset  # noqa: E402
 from nnplay.engine.live import LiveRun  # noqa: E402
@@ -184,6 +220,361 @@ def bench(name, hidden, epochs, args):
     return row, stages, runs
 
 
+# ------------------------------------------------------------------ the browser part (--browser, --quick)
+TF_PLAYGROUND_REFERENCE = ("TF Playground 60 frames/s (measured in headless Chromium on this machine class, "
+                           "2026-11, quoted from issue 12)")
+BROWSER_WAIT_MS = 240_000  # a warm-up compiles the network; two sessions share 2 cores: a bench, not a test
+QUIET_S = 2.0  # the backlog is over once no WebSocket frame arrived for this long
+FINISHED_BYTES = b"Finished."  # the alert of a run that ended at its last epoch (Trainer.ended)
+
+# The live view's root inside its component's open shadow root, recorded into window.__benchLive: each paint
+# (a change of data-paints) as [wall-clock ms, data-epoch], found again by a requestAnimationFrame poll whenever
+# the component is (re)mounted. Run again, it starts a new recording.
+LIVE_RECORDER_JS = r"""() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const rec = {paints: [], mounts: 0, armed: now()};
+  const old = window.__benchLive;
+  if (old && old.observer) old.observer.disconnect();
+  window.__benchLive = rec;
+  const find = () => {
+    for (const host of document.querySelectorAll("[data-testid=stBidiComponentIsolated]")) {
+      const root = host.shadowRoot && host.shadowRoot.querySelector(".nnplay-live-view");
+      if (root) return root;
+    }
+    return null;
+  };
+  let root = null;
+  const record = () => rec.paints.push([now(), Number(root.dataset.epoch)]);
+  const tick = () => {
+    if (window.__benchLive !== rec) return;  // a newer recording took over
+    if (!root || !root.isConnected) {
+      const found = find();
+      if (found && found !== root) {
+        if (rec.observer) rec.observer.disconnect();
+        root = found;
+        rec.mounts += 1;
+        rec.observer = new MutationObserver(record);
+        rec.observer.observe(root, {attributes: true, attributeFilter: ["data-paints"]});
+        if (Number(root.dataset.paints) > 0) record();
+      }
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return rec.armed;
+}"""
+LIVE_EPOCH_JS = """() => {
+  for (const host of document.querySelectorAll("[data-testid=stBidiComponentIsolated]")) {
+    const root = host.shadowRoot && host.shadowRoot.querySelector(".nnplay-live-view");
+    if (root && root.dataset.epoch !== undefined) return Number(root.dataset.epoch);
+  }
+  return -1;
+}"""
+RECORDING_JS = "() => { const r = window.__benchLive; return {paints: r.paints, mounts: r.mounts}; }"
+
+
+def browser_link(hidden, epochs: int) -> PlaygroundConfig:
+    """TF Playground's default problem (PlaygroundConfig's defaults: circle, tanh, SGD 0.03, batch 10)."""
+    return replace(PlaygroundConfig(epochs=epochs), hidden=hidden)
+
+
+class BrowserSession:
+    """One browser context (one Streamlit session) on the link: its WebSocket traffic and its page."""
+
+    def __init__(self, browser, base_url: str, link: PlaygroundConfig, name: str):
+        import harness
+
+        self.name = name
+        self.page = harness.new_page(browser)
+        self.received: list[tuple[float, bytes]] = []  # (time.time(), payload) of every frame received
+        self.sent: list[float] = []
+        self.page.on("websocket", self._watch)
+        harness.open_app(self.page, base_url, "Playground", to_query_string(link), timeout=BROWSER_WAIT_MS)
+        self.page.get_by_role("heading", name="Playground").wait_for(state="visible")
+        self.clicked = self.armed = 0.0
+        self.first_frame = 0  # index into received where the measured run's frames begin
+
+    def _watch(self, ws) -> None:
+        if "_stcore/stream" not in ws.url:
+            return
+        ws.on("framereceived", lambda payload: self.received.append(
+            (time.time(), payload if isinstance(payload, bytes) else payload.encode())))
+        ws.on("framesent", lambda payload: self.sent.append(time.time()))
+
+    def choose_speed(self, speed: str, rate: int) -> None:
+        """Click the segment (unless it is the one chosen already: a second click clears it), then move
+        the "Epochs per second" slider with the arrow keys until it shows `rate`."""
+        from harness import expect_rerun
+
+        page = self.page
+        group = page.locator("[data-testid=stButtonGroup]").filter(has_text="Speed")
+        segment = group.get_by_role("button", name=speed, exact=True)
+        if segment.get_attribute("data-testid") != "stBaseButton-segmented_controlActive":
+            with expect_rerun(page):
+                segment.click()
+        group.locator("[data-testid=stBaseButton-segmented_controlActive]").filter(has_text=speed).wait_for()
+        if speed != "Watch":
+            return
+        slider = page.locator("[data-testid=stSlider]").filter(has_text="Epochs per second")
+        thumb = slider.get_by_role("slider")
+        for _ in range(20):
+            shown = int(slider.locator("[data-testid=stSliderThumbValue]").inner_text().strip())
+            if shown == rate:
+                return
+            with expect_rerun(page):
+                thumb.focus()
+                page.keyboard.press("ArrowRight" if shown < rate else "ArrowLeft")
+        raise AssertionError(f"the Epochs per second slider did not reach {rate} (shows {shown})")
+
+    def warm_up(self) -> None:
+        """Train until the first epoch is painted, then Stop: the network, its training step and its
+        plane probe are compiled, and the next Train restarts this very trainer."""
+        import harness
+
+        page = self.page
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(f"() => ({LIVE_EPOCH_JS})() >= 1", timeout=BROWSER_WAIT_MS, polling=100)
+        before = harness.runs_finished(page)
+        page.get_by_role("button", name="Stop", exact=True).click(force=True)  # the live view repaints around it
+        harness.wait_for_text(page, re.compile(r"^Stopped"), timeout=BROWSER_WAIT_MS)
+        harness.wait_for_app_idle(page, after=before, timeout=BROWSER_WAIT_MS)
+
+    def arm(self) -> None:
+        self.armed = self.page.evaluate(LIVE_RECORDER_JS) / 1000
+        self.first_frame = len(self.received)
+
+    def click_train(self) -> None:
+        self.clicked = time.time()
+        self.page.get_by_role("button", name="Train", exact=True).click()
+
+    def frames(self) -> list[tuple[float, bytes]]:
+        return self.received[self.first_frame:]
+
+    def finished(self) -> bool:
+        return any(FINISHED_BYTES in payload for _, payload in self.frames())
+
+    def close(self) -> None:
+        try:
+            self.page.context.close()
+        except Exception:
+            pass
+
+
+def live_epoch(message) -> int | None:
+    """The epoch of a live-view frame in a ForwardMsg (the component's JSON data), else None."""
+    if message.WhichOneof("type") != "delta" or message.delta.WhichOneof("type") != "new_element":
+        return None
+    element = message.delta.new_element
+    if element.WhichOneof("type") != "bidi_component" or element.bidi_component.component_name != "nnplay_live_view":
+        return None
+    component = element.bidi_component
+    data = component.mixed.json if component.WhichOneof("data") == "mixed" else component.json
+    match = re.search(r'"epoch": ?(\d+)', data)
+    return int(match.group(1)) if match else None
+
+
+def analyse_session(session: BrowserSession, recording: dict, target: int) -> dict:
+    """The numbers of one session's run, from its WebSocket frames and its page's paints."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    frames = session.frames()
+    live = []  # (time, epoch) of every live-view frame received, cached repeats (ref_hash) included
+    epoch_of_hash: dict[str, int] = {}
+    full_runs = []  # arrival of each full-page script run's first message
+    finished_at = None
+    for t, payload in frames:
+        message = ForwardMsg.FromString(payload)
+        kind = message.WhichOneof("type")
+        epoch = live_epoch(message)
+        if epoch is not None:
+            epoch_of_hash[message.hash] = epoch
+        elif kind == "ref_hash":
+            epoch = epoch_of_hash.get(message.ref_hash)
+        if epoch is not None:
+            live.append((t, epoch))
+        if kind == "new_session" and not message.metadata.run.fragment_ids:
+            full_runs.append(t)
+        if finished_at is None and FINISHED_BYTES in payload:
+            finished_at = t
+    trained = [(t, e) for t, e in live if e >= 1]
+    if not trained:
+        raise AssertionError(f"{session.name}: no live-view frame of an epoch >= 1 arrived")
+    first_live = trained[0][0]
+    ends = [t for t in full_runs if t > trained[-1][0]] + [t for t, e in trained if e >= target]
+    end = min(ends) if ends else (finished_at or trained[-1][0])
+    run_s = end - session.clicked
+    in_run = [(t, p) for t, p in frames if session.clicked <= t < end]
+    after = [(t, p) for t, p in frames if t >= end]
+    received = distinct_rate(trained)
+    paints = [(t / 1000, e) for t, e in recording["paints"] if e >= 1 and t / 1000 >= session.clicked]
+    painted = distinct_rate(paints)
+    new_epoch_times = [t for t, _ in first_of_each(paints)]
+    gaps = [1000 * (b - a) for a, b in zip(new_epoch_times, new_epoch_times[1:])]
+    return {
+        "session": session.name, "target": target, "final_live_epoch": trained[-1][1],
+        "painted_per_s": painted, "received_per_s": received,
+        "distinct_painted": len(new_epoch_times), "distinct_received": len(first_of_each(trained)),
+        "epochs_per_s": target / run_s, "start_s": first_live - session.clicked, "run_s": run_s,
+        "ws_frames_per_s": len(in_run) / run_s, "ws_kb_per_s": sum(len(p) for _, p in in_run) / 1024 / run_s,
+        "ws_sent_per_s": sum(1 for t in session.sent if session.clicked <= t < end) / run_s,
+        "backlog_frames": len(after), "backlog_live_frames": sum(1 for t, _ in live if t >= end),
+        "backlog_s": (after[-1][0] - end) if after else 0.0,
+        "finished_s": (finished_at - end) if finished_at is not None else float("nan"),
+        "gap_ms_median": statistics.median(gaps) if gaps else float("nan"),
+        "gap_ms_max": max(gaps) if gaps else float("nan"),
+        "mounts": recording["mounts"], "end": end,
+    }
+
+
+def first_of_each(seen: list[tuple[float, int]]) -> list[tuple[float, int]]:
+    """The first (time, epoch) of each epoch, in order of arrival."""
+    out, known = [], set()
+    for t, epoch in seen:
+        if epoch not in known:
+            known.add(epoch)
+            out.append((t, epoch))
+    return out
+
+
+def distinct_rate(seen: list[tuple[float, int]]) -> float:
+    """Distinct epochs a second, from the first of them to the last new one."""
+    firsts = first_of_each(seen)
+    if len(firsts) < 2:
+        return 0.0
+    return (len(firsts) - 1) / (firsts[-1][0] - firsts[0][0])
+
+
+def wait_until_finished(sessions: list[BrowserSession], deadline: float) -> None:
+    """Pump Playwright's events (the frames are recorded meanwhile) until every session has received
+    its "Finished." message."""
+    while not all(s.finished() for s in sessions):
+        if time.monotonic() > deadline:
+            raise AssertionError("the runs did not finish in time: "
+                                 + ", ".join(f"{s.name} finished={s.finished()}" for s in sessions))
+        sessions[0].page.wait_for_timeout(50)
+
+
+def wait_for_silence(sessions: list[BrowserSession], deadline: float) -> None:
+    """Then until no frame arrived in any session for QUIET_S: the backlog is over."""
+    while time.time() - max(s.received[-1][0] for s in sessions) < QUIET_S and time.monotonic() < deadline:
+        sessions[0].page.wait_for_timeout(100)
+
+
+def browser_scenario(browser, server, name: str, hidden, speed: str, n_sessions: int, epochs: int,
+                     rate: int) -> list[dict]:
+    """One measured run of the link in `n_sessions` sessions at once; a dict of numbers per session."""
+    import harness
+
+    from bench.bench_load import machine_busy_seconds, server_cpu_seconds
+
+    link = browser_link(hidden, epochs)
+    sessions = []
+    try:
+        for i in range(n_sessions):
+            sessions.append(BrowserSession(browser, server.base_url, link, f"{name} {speed} {i + 1}/{n_sessions}"))
+        for session in sessions:
+            session.choose_speed(speed, rate)
+            session.warm_up()
+        for session in sessions:
+            session.arm()
+        log_mark = server.log_mark()
+        cpu, busy, wall = server_cpu_seconds(server), machine_busy_seconds(), time.monotonic()
+        for session in sessions:
+            session.click_train()
+        deadline = time.monotonic() + BROWSER_WAIT_MS / 1000
+        wait_until_finished(sessions, deadline)
+        seconds = time.monotonic() - wall  # CPU from the clicks to the last "Finished." received
+        server_cores = (server_cpu_seconds(server) - cpu) / seconds
+        machine_cores = (machine_busy_seconds() - busy) / seconds
+        wait_for_silence(sessions, deadline)
+        results = [analyse_session(session, session.page.evaluate(RECORDING_JS), epochs) for session in sessions]
+        for result in results:
+            result.update(server_cores=server_cores, machine_cores=machine_cores)
+        for session in sessions:
+            harness.assert_no_exception(session.page)
+        tracebacks = harness.tracebacks_in(server.log_text(since=log_mark))
+        if tracebacks:
+            raise AssertionError("the server logged a traceback:\n" + tracebacks[0])
+        return results
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def browser_cells(results: list[dict]) -> list[str]:
+    def each(fmt, key):
+        return " / ".join(fmt.format(r[key]) for r in results)
+
+    r0 = results[0]
+    return [each("{:.1f}", "painted_per_s"), each("{:.1f}", "received_per_s"), each("{:.0f}", "epochs_per_s"),
+            each("{:.2f}", "start_s"), each("{:.1f}", "ws_frames_per_s"), each("{:.0f}", "ws_kb_per_s"),
+            " / ".join(f"{r['backlog_frames']} ({r['backlog_live_frames']})" for r in results),
+            each("{:.2f}", "backlog_s"), each("{:.2f}", "finished_s"),
+            " / ".join(f"{r['gap_ms_median']:.0f}/{r['gap_ms_max']:.0f}" for r in results),
+            f"{r0['server_cores']:.2f}", f"{r0['machine_cores']:.2f}"]
+
+
+def run_browser_bench(args) -> list[tuple[list[str], list[dict]]]:
+    """Every (network, speed, sessions) of the browser part; returns (table row, per-session numbers)."""
+    import harness
+    from playwright.sync_api import sync_playwright
+
+    if harness.chromium_problem():
+        raise SystemExit(f"the browser part cannot run: {harness.chromium_problem()}")
+    setups = [(name, hidden) for name, hidden in CONFIGS if not args.only or name == args.only]
+    server = harness.StreamlitServer("app.py", log_path=harness.ARTIFACTS / "bench-live-server.log",
+                                     start_timeout=120)
+    server.start()
+    print(f"streamlit run app.py: pid {server.proc.pid}, {server.base_url} (log {server.log_path})", flush=True)
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = harness.launch_browser(playwright)
+            try:
+                for name, hidden in setups:
+                    for speed in args.speeds:
+                        epochs = args.watch_epochs if speed == "Watch" else args.fast_epochs
+                        for n_sessions in args.sessions:
+                            load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+                            print(f"  {name}, {speed}, {n_sessions} session(s), {epochs} epochs "
+                                  f"(load average {load}) ...", flush=True)
+                            results = browser_scenario(browser, server, name, hidden, speed, n_sessions, epochs,
+                                                       args.watch_rate)
+                            label = f"{speed} {args.watch_rate}/s" if speed == "Watch" else "Fast"
+                            rows.append(([name, label, str(n_sessions), f"{epochs:,}", *browser_cells(results)],
+                                         results))
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    return rows
+
+
+BROWSER_HEADER = ["setup", "speed", "sessions", "epochs", "painted/s", "recv/s", "epochs/s", "start s", "WS fr/s",
+                  "WS KB/s", "backlog fr (live)", "backlog s", "Finished. s", "gap ms p50/max", "server cores",
+                  "machine"]
+
+
+def browser_main(args) -> None:
+    if args.quick:
+        args.only, args.speeds, args.sessions, args.watch_epochs = CONFIGS[0][0], ["Watch"], [1], 60
+    print(f"{os.cpu_count()} cores, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} at start; "
+          f"Chromium {harness_chromium()} headless; Watch at {args.watch_rate} epochs/s", flush=True)
+    rows = run_browser_bench(args)
+    table = [row for row, _ in rows]
+    table.append(["TF Playground (quoted)", "60 epochs/s", "1", "", "60 (quoted)"] + ["-"] * (len(BROWSER_HEADER) - 5))
+    print_table("Live training in the browser: the Playground page in headless Chromium "
+                "(circle, tanh, SGD 0.03, batch 10)", BROWSER_HEADER, table)
+    print(f"  TF Playground row: {TF_PLAYGROUND_REFERENCE}; quoted for scale, not measured here.")
+    print(f"  load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+
+
+def harness_chromium() -> str:
+    import harness
+
+    return harness.CHROMIUM
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, nargs=2, default=(5000, 1500),
@@ -204,7 +595,20 @@ def main():
                         help="TensorFlow threads running ops side by side (0: TensorFlow's default)")
     parser.add_argument("--switch-interval", type=float, default=None,
                         help="sys.setswitchinterval, seconds (Python's default: 0.005)")
+    browser = parser.add_argument_group("the browser part (instead of the engine part)")
+    browser.add_argument("--browser", action="store_true", help="bench the Playground page in headless Chromium")
+    browser.add_argument("--quick", action="store_true",
+                         help="the browser part's smoke run: [4, 2], Watch, 60 epochs, one session")
+    browser.add_argument("--watch-rate", type=int, default=60,
+                         help="Watch at this many epochs a second (the slider's values: 1 ... 1000)")
+    browser.add_argument("--watch-epochs", type=int, default=300, help="epochs of a watched run")
+    browser.add_argument("--fast-epochs", type=int, default=2000, help="epochs of a Fast run (a link allows 2000)")
+    browser.add_argument("--sessions", type=int, nargs="+", default=[1, 2], help="sessions training at once")
+    browser.add_argument("--speeds", nargs="+", choices=["Watch", "Fast"], default=["Watch", "Fast"])
     args = parser.parse_args()
+    if args.browser or args.quick:
+        browser_main(args)
+        return
     if args.intra_threads or args.inter_threads:
         import tensorflow as tf
 

@@ -25,7 +25,6 @@ from nnplay.data.dataset import Dataset
 from nnplay.engine.plane import PlaneView, surface
 from nnplay.figures.theme import (
     BACKGROUND_SCALE,
-    BACKGROUND_STRENGTH,
     BLUE,
     DIVERGING,
     INK,
@@ -38,11 +37,11 @@ from nnplay.figures.theme import (
     diverging_lut,
     hidden_axis,
     literal,
+    multiclass_rgb,
     palette_index,
     palette_png_uri,
     plane_layout,
     png_data_uri,
-    rgb_of,
 )
 
 MAX_NODES = 12  # per network column; wider layers show MAX_NODES - 1 nodes and "… +N"
@@ -122,10 +121,7 @@ def data_figure(data, task: str, show_test: bool = True, label_index: int = 0) -
 # ---------------------------------------------------------------- decision boundary
 def _multiclass_image(view: PlaneView, classes: np.ndarray, confidence: np.ndarray) -> dict:
     """Each cell in its argmax class's colour, blended with white by confidence (1/K → white)."""
-    k = max(view.output.shape[-1], 2)
-    palette = np.stack([rgb_of(class_color(j)) for j in range(k)])
-    strength = np.clip((confidence - 1 / k) / (1 - 1 / k), 0, 1)[..., None] * BACKGROUND_STRENGTH
-    rgb = (255 + (palette[classes] - 255) * strength).round().astype(np.uint8)
+    rgb = multiclass_rgb(classes, confidence, view.output.shape[-1])
     step = float(view.xs[1] - view.xs[0])
     # An image trace puts row 0 at y0 and goes on by dy: on our upward y axis, rows = ys from the bottom.
     return dict(type="image", source=png_data_uri(rgb), x0=float(view.xs[0]) - step / 2, dx=step,
