@@ -56,6 +56,7 @@ With two sessions a cell shows "first / second" session. Watch runs --watch-epoc
 """
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -270,6 +271,8 @@ LIVE_EPOCH_JS = """() => {
   }
   return -1;
 }"""
+SEGMENT_CHOSEN_JS = """(name) => [...document.querySelectorAll("[data-testid=stButtonGroup] [role=radio]")]
+  .some((b) => b.textContent.trim() === name && b.getAttribute("aria-checked") === "true")"""
 RECORDING_JS = "() => { const r = window.__benchLive; return {paints: r.paints, mounts: r.mounts}; }"
 
 
@@ -304,15 +307,24 @@ class BrowserSession:
     def choose_speed(self, speed: str, rate: int) -> None:
         """Click the segment (unless it is the one chosen already: a second click clears it), then move
         the "Epochs per second" slider with the arrow keys until it shows `rate`."""
-        from harness import expect_rerun
+        from harness import expect_rerun, runs_finished, wait_for_app_idle
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         page = self.page
         group = page.locator("[data-testid=stButtonGroup]").filter(has_text="Speed")
-        segment = group.get_by_role("button", name=speed, exact=True)
-        if segment.get_attribute("data-testid") != "stBaseButton-segmented_controlActive":
-            with expect_rerun(page):
-                segment.click()
-        group.locator("[data-testid=stBaseButton-segmented_controlActive]").filter(has_text=speed).wait_for()
+        segment = group.get_by_role("radio", name=speed, exact=True)  # a radio group of buttons
+        for _ in range(3):  # a click the page swallowed (it happens right after the load) is clicked again
+            if segment.get_attribute("aria-checked") == "true":
+                break
+            before = runs_finished(page)
+            segment.click()
+            try:
+                page.wait_for_function(SEGMENT_CHOSEN_JS, arg=speed, timeout=10_000)
+            except PlaywrightTimeout:
+                continue
+            wait_for_app_idle(page, after=before, timeout=BROWSER_WAIT_MS)
+        if segment.get_attribute("aria-checked") != "true":
+            raise AssertionError(f"the Speed segment {speed!r} could not be chosen")
         if speed != "Watch":
             return
         slider = page.locator("[data-testid=stSlider]").filter(has_text="Epochs per second")
@@ -423,6 +435,8 @@ def analyse_session(session: BrowserSession, recording: dict, target: int) -> di
         "gap_ms_median": statistics.median(gaps) if gaps else float("nan"),
         "gap_ms_max": max(gaps) if gaps else float("nan"),
         "mounts": recording["mounts"], "end": end,
+        "received_epochs": [[round(t - session.clicked, 3), e] for t, e in first_of_each(trained)],
+        "painted_epochs": [[round(t - session.clicked, 3), e] for t, e in first_of_each(paints)],
     }
 
 
@@ -561,6 +575,9 @@ def browser_main(args) -> None:
     print(f"{os.cpu_count()} cores, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} at start; "
           f"Chromium {harness_chromium()} headless; Watch at {args.watch_rate} epochs/s", flush=True)
     rows = run_browser_bench(args)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump([results for _, results in rows], out, indent=1)
     table = [row for row, _ in rows]
     table.append(["TF Playground (quoted)", "60 epochs/s", "1", "", "60 (quoted)"] + ["-"] * (len(BROWSER_HEADER) - 5))
     print_table("Live training in the browser: the Playground page in headless Chromium "
@@ -605,6 +622,8 @@ def main():
     browser.add_argument("--fast-epochs", type=int, default=2000, help="epochs of a Fast run (a link allows 2000)")
     browser.add_argument("--sessions", type=int, nargs="+", default=[1, 2], help="sessions training at once")
     browser.add_argument("--speeds", nargs="+", choices=["Watch", "Fast"], default=["Watch", "Fast"])
+    browser.add_argument("--json", help="also write every session's numbers (and the epochs received and painted, "
+                                        "with their seconds after the click) to this file")
     args = parser.parse_args()
     if args.browser or args.quick:
         browser_main(args)

@@ -209,3 +209,67 @@ class LiveRun:
             if trainer.epoch > self.first_epoch:  # the last epoch can always be rewound to
                 trainer.keyframes.keep(trainer.epoch, trainer.model.get_weights())
             self.result = trainer.last_result
+
+
+class BackgroundJob:
+    """Work that takes seconds — a race, a comparison, a model trained to the end — in a daemon
+    thread, so the page stays live and a Stop button can end it.
+
+    `work(progress)` does it, calling progress(fraction done, what it is doing) as it goes;
+    progress returns True once the work should end early (stop() was called, or `max_seconds`
+    have passed), and `work` then returns what it has so far. The page polls `fraction`, `text`
+    and `done`; once done, `result` (work's return value) or `error`, and `ended`: "finished",
+    "stopped" or "time_budget".
+    """
+
+    def __init__(self, work, max_seconds: float | None = None):
+        self.work = work
+        self.max_seconds = max_seconds
+        self.fraction = 0.0
+        self.text = "Starting…"
+        self.result = None
+        self.error: BaseException | None = None
+        self.ended: str | None = None
+        self.collected = False  # set by the page once it has taken the result
+        self._stop = threading.Event()
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="nnplay-job", daemon=True)
+
+    def start(self) -> "BackgroundJob":
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def progress(self, fraction: float, text: str) -> bool:
+        """Called by `work`: note how far it is; True means "end now, with what you have"."""
+        self.fraction, self.text = min(1.0, max(self.fraction, fraction)), text
+        if self.max_seconds is not None and self.seconds > self.max_seconds:
+            self._stop.set()
+            self.ended = self.ended or "time_budget"
+        return self._stop.is_set()
+
+    def stop(self, wait: bool = True) -> None:
+        self.ended = self.ended or "stopped"
+        self._stop.set()
+        if wait:
+            self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self._started
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive() and self._thread.ident is not None
+
+    def wait(self, seconds: float) -> bool:
+        self._thread.join(seconds)
+        return self.done
+
+    def _run(self) -> None:
+        try:
+            self.result = self.work(self.progress)
+        except Exception as exc:  # shown on the page; never lost in a thread
+            self.error = exc
+        finally:
+            self.ended = self.ended or "finished"

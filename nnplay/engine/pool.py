@@ -103,12 +103,13 @@ def progress_text(snapshot: Snapshot) -> str:
 
 
 def train_leased(config: PlaygroundConfig, data: Dataset,
-                 on_progress: Callable[[float, str], None] | None = None) -> Lease:
+                 on_progress: Callable[[float, str], bool | None] | None = None) -> Lease:
     """Lease a trainer for `config` from the pool and train it to the end, calling
-    on_progress(fraction done, progress_text) after every chunk of epochs. The trainer stays the
+    on_progress(fraction done, progress_text) after every chunk of epochs; when that returns True
+    (a Stop, a time limit) training ends there, the model so far kept. The trainer stays the
     caller's while it holds the lease; a repeat of the same setup (by anyone) reuses it."""
     lease = POOL.lease(config, data)
     for snapshot in lease.trainer.run():
-        if on_progress is not None:
-            on_progress(snapshot.fraction_done, progress_text(snapshot))
+        if on_progress is not None and on_progress(snapshot.fraction_done, progress_text(snapshot)):
+            break  # Trainer.run keeps last_result "stopped" with the epochs so far
     return lease

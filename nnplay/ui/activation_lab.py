@@ -12,7 +12,7 @@ from nnplay.data.dataset import DataError
 from nnplay.data.load import load_dataset
 from nnplay.figures import activation_lab as figures
 from nnplay.labs.activation import experiments as lab
-from nnplay.ui import state
+from nnplay.ui import state, training_panel
 
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, 3.0, -2.0, 1.5, 0.0, -0.5)
 
@@ -82,8 +82,14 @@ def linear_vs_relu() -> lab.Comparison | None:
     st.markdown("The same network trained twice on the **circle** data, identical in everything (sizes, seed, "
                 "Adam 0.01, sigmoid output) except the hidden activation: **linear** vs **ReLU**.")
     settings = comparison_settings()
+    training_panel.collect_job(state.ACTIVATION_JOB, keep_comparison)
     if st.button("Train linear vs ReLU", type="primary"):
         train_comparison(settings)
+    if training_panel.job_panel(state.ACTIVATION_JOB, "Linear vs ReLU"):
+        return None  # the boundaries come when both are trained
+    notice = state.ACTIVATION_NOTICE.pop()
+    if notice:
+        st.info(notice, icon=":material/timer:")
     comparison = state.ACTIVATION_COMPARISON.get()
     if comparison is None:
         st.info("Press **Train linear vs ReLU** to train both networks (a few seconds).")
@@ -105,16 +111,24 @@ def comparison_settings() -> lab.ComparisonSettings:
 
 
 def train_comparison(settings: lab.ComparisonSettings) -> None:
-    """Train both networks with a progress bar and keep the result for later reruns."""
+    """Train both networks in the background (a progress bar and Stop below the button)."""
     try:
         data = load_dataset(next(iter(settings.configs().values())))  # both configs have the same data
     except DataError as err:
         st.error(str(err))
         st.stop()
-    bar = st.progress(0.0, text="Training…")
-    comparison = lab.compare(settings, data, on_progress=lambda fraction, text: bar.progress(fraction, text=text))
-    bar.empty()
-    state.ACTIVATION_COMPARISON.set(comparison)
+    training_panel.start_job(state.ACTIVATION_JOB, lambda progress: lab.compare(settings, data, progress))
+
+
+def keep_comparison(job) -> None:
+    """Both networks are trained: the comparison on screen. Cut short, there is none to show."""
+    if job.result is not None:
+        state.ACTIVATION_COMPARISON.set(job.result)
+    elif job.ended == "time_budget":
+        state.ACTIVATION_NOTICE.set(training_panel.BUDGET_NOTE.format(seconds=job.seconds).split(";")[0]
+                                    + ", before both networks were trained: try fewer epochs.")
+    else:
+        state.ACTIVATION_NOTICE.set("Stopped before both networks were trained: there is nothing to compare yet.")
 
 
 def boundaries(comparison: lab.Comparison) -> None:

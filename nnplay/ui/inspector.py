@@ -13,6 +13,7 @@ from nnplay.data.load import load_dataset
 from nnplay.engine.metrics import evaluate
 from nnplay.engine.model import to_probabilities
 from nnplay.engine.plane import probe_for
+from nnplay.engine.pool import train_leased
 from nnplay.engine.training import Trainer
 from nnplay.figures import inspector as figures
 from nnplay.figures import results as result_figures
@@ -69,6 +70,7 @@ def choose_model() -> Trainer | None:
                    f"{playground.epoch} epochs.")
         return playground
     trained = state.INSPECTOR_TRAINERS.setdefault({})
+    training_panel.collect_job(state.INSPECTOR_JOB, keep_trained_model)
     if choice in trained:
         return trained[choice]
     make_config, button, description = IN_PLACE[choice]
@@ -79,16 +81,19 @@ def choose_model() -> Trainer | None:
         with st.expander("Load a trained model (.keras) for the Playground's setup"):
             load_saved_model()
     st.markdown(description)
-    if not st.button(button, type="primary"):
-        return None
-    lease = _train_with_progress(make_config())
-    if lease is not None:
-        trained[choice] = lease.trainer
-        # Holding the lease keeps the trainer this session's; when the session ends it goes back
-        # to the pool for the next student (nnplay.engine.pool: compiled XLA programs are never freed).
-        state.INSPECTOR_LEASES.setdefault({})[choice] = lease
-        st.rerun()  # draw the page afresh, without the offer to train
+    if st.button(button, type="primary"):
+        _train_in_background(choice, make_config())
+    training_panel.job_panel(state.INSPECTOR_JOB, "Training")
     return None
+
+
+def keep_trained_model(job) -> None:
+    """The model trained here is ready (stopped early: as far as it got)."""
+    choice, lease = job.result
+    state.INSPECTOR_TRAINERS.setdefault({})[choice] = lease.trainer
+    # Holding the lease keeps the trainer this session's; when the session ends it goes back
+    # to the pool for the next student (nnplay.engine.pool: compiled XLA programs are never freed).
+    state.INSPECTOR_LEASES.setdefault({})[choice] = lease
 
 
 def load_saved_model() -> None:
@@ -110,18 +115,17 @@ def load_saved_model() -> None:
     saving.load_model_control(data, on_loaded=state.INSPECTOR_SOURCE.pop)
 
 
-def _train_with_progress(config):
-    """Train `config` with a progress bar; the pool's lease on the trained model, or None."""
+def _train_in_background(choice: str, config) -> None:
+    """Train `config` in the background (a progress bar and Stop below the button); the model
+    is the page's once it ends."""
     try:
         data = load_dataset(config)
     except DataError as err:
         st.error(str(err))
-        return None
+        return
     st.caption(data.source)
-    bar = st.progress(0.0, text="Training…")
-    lease = training_panel.train_with_progress(config, data, bar)
-    bar.empty()
-    return lease
+    training_panel.start_job(state.INSPECTOR_JOB,
+                             lambda progress: (choice, train_leased(config, data, progress)))
 
 
 def output_names(predictions: Predictions, class_names) -> list[str]:

@@ -34,7 +34,7 @@ from nnplay.labs.optimizer.trajectories import (
     stability_note,
     summary_rows,
 )
-from nnplay.ui import state
+from nnplay.ui import state, training_panel
 
 
 # ------------------------------------------------------------------ cached work, shared by sessions
@@ -252,9 +252,12 @@ def race_tab() -> None:
                       default=list(lab_controls.OPENING_RACERS), key=state.RACE_RACERS.name,
                       format_func=lambda k: VARIANTS[k].lane_label, wrap=True) or []
     rates = race_rates(racers)
+    training_panel.collect_job(state.RACE_JOB, keep_race_result)
     if st.button("Start the race", type="primary", disabled=not racers, key="race_start"):
         if not run_race(base, [(key, rates[key]) for key in racers], target):
             return  # the problem is said; an older race's result below would look like this one's
+    if training_panel.job_panel(state.RACE_JOB, "The race"):
+        return  # its result comes when it ends
     show_race_result()
 
 
@@ -306,12 +309,20 @@ def run_race(base: PlaygroundConfig, entries: list[tuple[str, float]], target: f
     except (ConfigError, DataError, ValueError) as err:
         st.error(str(err))
         return False
-    bar = st.progress(0.0, text="Starting…")
-    for update in race.run():
-        bar.progress(update.fraction, text=f"{update.label}: epoch {update.epoch} of {update.epochs}")
-    bar.empty()
-    state.RACE_RESULT.set((race.lanes, target))
+    training_panel.start_job(state.RACE_JOB, lambda progress: (race.run_until(progress), target))
     return True
+
+
+def keep_race_result(job) -> None:
+    """The race has ended: its lanes are the result on screen (cut short: said so)."""
+    lanes, target = job.result
+    state.RACE_RESULT.set((lanes, target))
+    if job.ended == "time_budget":
+        state.RACE_NOTICE.set(training_panel.BUDGET_NOTE.format(seconds=job.seconds))
+    elif job.ended == "stopped":
+        state.RACE_NOTICE.set("Stopped: the lanes show what they trained so far.")
+    else:
+        state.RACE_NOTICE.pop()
 
 
 def show_race_result() -> None:
@@ -319,6 +330,9 @@ def show_race_result() -> None:
     if result is None:
         return
     lanes, target = result
+    notice = state.RACE_NOTICE.get()
+    if notice:
+        st.info(notice, icon=":material/timer:")
     log_y = st.toggle("Log scale", key=state.RACE_LOG.name)
     st.plotly_chart(figures.race_figure(lanes, target, log_y=log_y), key="race_curves", width="stretch")
     st.dataframe(pd.DataFrame(race_rows(lanes, target)), hide_index=True, width="stretch")

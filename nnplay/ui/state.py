@@ -23,7 +23,7 @@ from nnplay.config.schema import ConfigError, PlaygroundConfig, validate
 from nnplay.ui.text import plain_markdown
 
 if TYPE_CHECKING:  # only for the annotations: the home page imports this module, and no TensorFlow
-    from nnplay.engine.live import LiveRun
+    from nnplay.engine.live import BackgroundJob, LiveRun
     from nnplay.engine.pool import Lease
     from nnplay.engine.training import Trainer
     from nnplay.labs.activation.experiments import Comparison
@@ -79,6 +79,7 @@ EXPORT_STRATEGY: Key[str | None] = Key("export_strategy", "selectbox: the tf.dis
 # ---- the Softmax Inspector (nnplay.ui.inspector)
 INSPECTOR_TRAINERS: Key[dict[str, "Trainer"]] = Key("inspector_trainers", "model choice → a Trainer trained here")
 INSPECTOR_LEASES: Key[dict[str, "Lease"]] = Key("inspector_leases", "model choice → the pool lease of that Trainer")
+INSPECTOR_JOB: Key["BackgroundJob"] = Key("inspector_job", "(model choice, lease) training in the background")
 INSPECTOR_SOURCE: Key[str] = Key("inspector_source", "radio: which model the Inspector looks at")
 INSPECTOR_INDEX: Key[int] = Key("inspector_index", "the test example shown")
 INSPECTOR_X1: Key[float] = Key("inspector_x1", "number input: x₁ of the point picked on the plane")
@@ -113,6 +114,8 @@ RACE_TARGET: Key[float] = Key("race_target", "number input: the train loss the l
 RACE_RACERS: Key[list[str]] = Key("race_racers", "pills: the optimizer variants in the race")
 RACE_LOG: Key[bool] = Key("race_log", "toggle: the race's loss curves on a log axis")
 RACE_RESULT: Key[tuple[list["Lane"], float]] = Key("race_result", "(the lanes of the last race, its target loss)")
+RACE_JOB: Key["BackgroundJob"] = Key("race_job", "the race running in the background, while it runs")
+RACE_NOTICE: Key[str] = Key("race_notice", "how the last race was cut short (Stop, the time limit), if it was")
 
 
 def race_lr(variant: str) -> Key[float]:
@@ -122,6 +125,8 @@ def race_lr(variant: str) -> Key[float]:
 
 # ---- the Activation Lab (nnplay.ui.activation_lab)
 ACTIVATION_COMPARISON: Key["Comparison"] = Key("actlab_comparison", "the last linear-vs-ReLU comparison trained")
+ACTIVATION_JOB: Key["BackgroundJob"] = Key("actlab_job", "the comparison training in the background, while it trains")
+ACTIVATION_NOTICE: Key[str] = Key("actlab_notice", "why the last comparison has no result (stopped), said once")
 
 
 def current_config() -> PlaygroundConfig:

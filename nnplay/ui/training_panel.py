@@ -17,10 +17,10 @@ from typing import Callable
 
 import streamlit as st
 
-from nnplay.engine.live import LiveRun
+from nnplay.engine.live import BackgroundJob, LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
 from nnplay.engine.model import to_probabilities
-from nnplay.engine.pool import POOL, train_leased
+from nnplay.engine.pool import POOL
 from nnplay.engine.runs import RunRecord, make_record
 from nnplay.engine.training import Trainer
 from nnplay.ui import keras_cleanup, state
@@ -65,12 +65,6 @@ def fresh_trainer(config, data) -> Trainer:
         current.restart()
         return current
     return new_trainer(config, data)
-
-
-def train_with_progress(config, data, bar):
-    """Lease a trainer for `config` from the pool and train it to the end, moving the progress
-    `bar`. Returns the lease: the trainer stays the caller's while it holds it."""
-    return train_leased(config, data, lambda fraction, text: bar.progress(fraction, text=text))
 
 
 def new_trainer(config, data) -> Trainer:
@@ -201,3 +195,54 @@ def seconds_left(live: LiveRun) -> float | None:
     epochs_left = max(0, live.target_epoch - snapshot.epoch)
     computed = snapshot.elapsed / done * epochs_left
     return max(computed, epochs_left / live.pace) if live.pace else computed
+
+
+# ---------------------------------------------------------------------------- background jobs
+# The labs' long clicks (the Optimizer Lab's race, the Activation Lab's comparison, the
+# Inspector's model) run as a BackgroundJob with the same time budget as a Playground run, drawn
+# by a fragment with its progress bar and a Stop button.
+JOB_FRAMES_PER_S = 4
+BUDGET_NOTE = "Stopped after {seconds:.0f} s, the time limit of one run; what was trained so far is kept."
+
+
+def start_job(key: state.Key, work) -> BackgroundJob:
+    """Run work(progress) in the background under `key` (ending the job there before, if any)."""
+    earlier = key.get()
+    if earlier is not None and not earlier.done:
+        earlier.stop()
+    job = BackgroundJob(work, max_seconds=run_time_budget()).start()
+    key.set(job)
+    return job
+
+
+def collect_job(key: state.Key, on_done: Callable[[BackgroundJob], None]) -> None:
+    """Call at the top of the page: a job that has ended hands its result to on_done(job), once
+    (an error it raised is raised here, as the Playground's are)."""
+    job = key.get()
+    if job is None or not job.done or job.collected:
+        return
+    job.collected = True
+    key.pop()
+    if job.error is not None:
+        raise job.error
+    on_done(job)
+
+
+def job_panel(key: state.Key, label: str) -> bool:
+    """While the job under `key` runs: its progress bar and a Stop button, redrawn a few times a
+    second by a fragment that reruns the page when the job ends. True while it runs."""
+    job = key.get()
+    if job is None or job.done:
+        return False
+
+    @st.fragment(run_every=1 / JOB_FRAMES_PER_S)
+    def panel() -> None:
+        current = key.get()
+        if current is None or current.done:
+            st.rerun()  # the whole page: it collects the result and draws it
+        st.progress(current.fraction, text=f"{label}: {current.text}")
+        st.button("Stop", key=f"stop-{key.name}", on_click=current.stop, kwargs={"wait": True},
+                  help="End it now; what was trained so far is kept")
+
+    panel()
+    return True

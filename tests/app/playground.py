@@ -24,11 +24,18 @@ def button(at: AppTest, label: str):
 
 
 def wait_for_the_run(at: AppTest, timeout: float = 120) -> AppTest:
-    """Let the session's background run end, then rerun the page, as the live panel does in a
-    browser when the run ends (AppTest does not rerun fragments on a timer)."""
-    live = at.session_state["live"] if "live" in at.session_state else None
-    if live is not None:
-        assert live.wait(timeout), "the run did not end"
+    """Let the session's background work (a Playground run, a lab's job) end, then rerun the page,
+    as its panel does in a browser when it ends (AppTest does not rerun fragments on a timer)."""
+    from nnplay.engine.live import BackgroundJob, LiveRun
+    from nnplay.ui import state
+
+    waited = False
+    for key in (k for k in vars(state).values() if isinstance(k, state.Key)):
+        value = at.session_state[key.name] if key.name in at.session_state else None
+        if isinstance(value, (LiveRun, BackgroundJob)):
+            assert value.wait(timeout), f"{key.name} did not end"
+            waited = True
+    if waited:
         at.run()
     return at
 

@@ -10,6 +10,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from nnplay.ui.state import ACTIVATION_COMPARISON
+from tests.app.playground import wait_for_the_run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "4_Activation_Lab.py")
 COMPARISON_KEY = ACTIVATION_COMPARISON.name
@@ -75,7 +76,7 @@ def test_train_linear_vs_relu_once_then_keep_the_results():
     at = AppTest.from_file(PAGE, default_timeout=300).run()
     epochs = next(s for s in at.select_slider if s.label == "Epochs")
     epochs.set_value(50).run()
-    next(b for b in at.button if b.label == "Train linear vs ReLU").click().run()
+    wait_for_the_run(next(b for b in at.button if b.label == "Train linear vs ReLU").click().run())
     assert not at.exception, at.exception
 
     comparison = at.session_state[COMPARISON_KEY]

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnplay.ui.inspector import IN_PLACE
+from tests.app.playground import wait_for_the_run
 from tests.conftest import SHARED_MNIST
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "2_Softmax_Inspector.py")
@@ -50,7 +51,7 @@ def test_without_a_model_it_offers_both_in_place_models():
 
 def test_trains_the_course_model_and_shows_probabilities(real_mnist):
     at = AppTest.from_file(PAGE, default_timeout=240).run()
-    button(at, "Train the course's MNIST model").click().run()
+    wait_for_the_run(button(at, "Train the course's MNIST model").click().run())
     assert not at.exception, at.exception
     accuracy = float(next(m for m in at.metric if m.label == "Test accuracy").value)
     assert accuracy > 0.8
@@ -72,7 +73,7 @@ def test_trains_the_course_model_and_shows_probabilities(real_mnist):
 def test_multilabel_model_sigmoids_threshold_and_picking_a_point():
     at = AppTest.from_file(PAGE, default_timeout=240).run()
     at.radio(key="inspector_source").set_value(MULTILABEL_CHOICE).run()
-    button(at, "Train the multi-label toy model").click().run()
+    wait_for_the_run(button(at, "Train the multi-label toy model").click().run())
     assert not at.exception, at.exception
     titles = chart_titles(at)
     assert any(t.startswith("3 sigmoids — sum = ") for t in titles)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from nnplay.config.catalog import surface_variants
+from tests.app.playground import wait_for_the_run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "3_Optimizer_Lab.py")
 
@@ -127,7 +128,7 @@ def test_race_trains_each_optimizer_and_tables_the_result(lab):
     lab.run()
     lab.number_input(key="race_lr_adam").set_value(0.01)
     lab.number_input(key="race_target").set_value(5.0)  # every lane reaches it in epoch 1
-    button(lab, "Start the race").click().run()
+    wait_for_the_run(button(lab, "Start the race").click().run())
     assert not lab.exception, lab.exception
     lanes, target = lab.session_state["race_result"]
     assert [lane.label for lane in lanes] == ["SGD", "Adam"] and target == 5.0
@@ -147,7 +148,7 @@ def test_the_opening_race_is_fair_and_a_slow_lane_says_why(lab):
     assert lab.pills(key="race_racers").value == ["sgd", "momentum", "adam"]
     assert lab.number_input(key="race_lr_adam").value == 0.01
     assert any("Adam starts at 0.01, 10 times Keras's default 0.001" in c.value for c in lab.caption)
-    button(lab, "Start the race").click().run()
+    wait_for_the_run(button(lab, "Start the race").click().run())
     assert not lab.exception, lab.exception
     table = lab.dataframe[-1].value
     assert "not reached" not in set(table["epochs to loss ≤ 0.3"]), table
@@ -156,7 +157,7 @@ def test_the_opening_race_is_fair_and_a_slow_lane_says_why(lab):
     # At Keras's default rate Adam does not get there in 20 epochs, and the page says why.
     lab.number_input(key="race_epochs").set_value(20)
     lab.number_input(key="race_lr_adam").set_value(0.001)
-    button(lab, "Start the race").click().run()
+    wait_for_the_run(button(lab, "Start the race").click().run())
     assert not lab.exception, lab.exception
     table = lab.dataframe[-1].value
     slow = [label for label, epochs in zip(table["optimizer"], table["epochs to loss ≤ 0.3"])
@@ -166,3 +167,21 @@ def test_the_opening_race_is_fair_and_a_slow_lane_says_why(lab):
         assert any(i.value.startswith(f"{label} (lr ") for i in lab.info), (label, [i.value for i in lab.info])
     adam = next(i.value for i in lab.info if i.value.startswith("Adam (lr 0.001)"))
     assert "about the learning rate for every weight" in adam and "Try lr 0.01" in adam
+
+
+def test_a_race_runs_in_the_background_and_stop_keeps_what_it_trained(lab):
+    """The race trains in a background thread (the page stays live) with a Stop button; stopped,
+    it shows the lanes as far as they got, and says so."""
+    lab.number_input(key="race_points").set_value(2000)
+    lab.number_input(key="race_epochs").set_value(500)
+    lab.pills(key="race_racers").set_value(["sgd", "adam"])
+    lab.selectbox(key="race_batch").set_value(10)
+    button(lab, "Start the race").click().run()
+    job = lab.session_state["race_job"]
+    assert not job.done and any(bar.proto.text.startswith("The race") for bar in lab.get("progress"))
+    button(lab, "Stop").click().run()
+    assert job.done and job.ended == "stopped"
+    lab.run()
+    lanes, _ = lab.session_state["race_result"]
+    assert lanes[0].status == "stopped" and lanes[1].status == "waiting"
+    assert any("Stopped" in info.value for info in lab.info)

@@ -11,6 +11,7 @@ from harness import (
     screenshot,
     wait_for_text,
 )
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +27,10 @@ def test_activation_lab_trains_linear_vs_relu_and_folds(page, streamlit_server, 
     wait_for_text(page, "Press Train linear vs ReLU")
 
     # Training two networks (two XLA compiles on a busy 2-core machine) may take a while.
+    # They train in the background (a progress bar and Stop meanwhile); the boundaries come after.
     click_button(page, "Train linear vs ReLU", timeout=180_000)
+    expect(page.locator(CHARTS)).to_have_count(5, timeout=180_000)
     assert_no_exception(page)
-    assert page.locator(CHARTS).count() == 5
 
     # Both boundaries carry their activation and test accuracy in the chart title (SVG text).
     titles = {}

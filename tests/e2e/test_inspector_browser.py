@@ -33,11 +33,11 @@ def shown_image(page) -> str:
 def test_inspector_example_probabilities_and_a_drawn_digit(page, streamlit_server, server_log):
     open_app(page, streamlit_server, "Softmax_Inspector")
     page.get_by_role("heading", name="Softmax Inspector").wait_for(state="visible")
-    click_button(page, "Train the course's MNIST model", timeout=180_000)
-    assert_no_exception(page)
+    click_button(page, "Train the course's MNIST model", timeout=180_000)  # it trains in the background
 
     # ---- one example: 10 logits and 10 probabilities that sum to 1
-    wait_for_text(page, "softmax probabilities — sum = 1.0000")
+    wait_for_text(page, "softmax probabilities — sum = 1.0000", timeout=180_000)
+    assert_no_exception(page)
     assert bars_in(page, "softmax probabilities") == 10
     assert bars_in(page, "Logits z") == 10
     example = page.get_by_label("Test example", exact=True)

@@ -184,3 +184,46 @@ def test_keyframes_are_dense_early_about_200_a_run_and_capped_in_bytes():
         small.offer(epoch, weights)
     assert len(small) <= 50 and small.epochs[0] == 0
     assert small.at(4000)[0] <= 4000
+
+
+# ---------------------------------------------------------------- the labs' background jobs
+def counting_work(steps: int, pause: float = 0.01):
+    def work(progress):
+        done = 0
+        for done in range(1, steps + 1):
+            time.sleep(pause)
+            if progress(done / steps, f"step {done}"):
+                break
+        return done
+    return work
+
+
+def test_a_job_runs_to_its_end_and_hands_over_its_result():
+    from nnplay.engine.live import BackgroundJob
+
+    job = BackgroundJob(counting_work(5)).start()
+    assert job.wait(10)
+    assert (job.result, job.ended, job.fraction, job.text) == (5, "finished", 1.0, "step 5")
+
+
+def test_stop_and_the_time_budget_end_a_job_with_what_it_has():
+    from nnplay.engine.live import BackgroundJob
+
+    stopped = BackgroundJob(counting_work(10_000)).start()
+    time.sleep(0.1)
+    stopped.stop()
+    assert stopped.done and stopped.ended == "stopped" and 0 < stopped.result < 10_000
+    budget = BackgroundJob(counting_work(10_000), max_seconds=0.2).start()
+    assert budget.wait(10)
+    assert budget.ended == "time_budget" and budget.result < 10_000
+
+
+def test_an_error_in_a_job_is_kept_for_the_page():
+    from nnplay.engine.live import BackgroundJob
+
+    def broken(progress):
+        raise ValueError("no data")
+
+    job = BackgroundJob(broken).start()
+    assert job.wait(10)
+    assert isinstance(job.error, ValueError) and job.result is None

@@ -214,13 +214,15 @@ class Comparison:
     fold: FoldCheck  # the trained linear network folded into one layer, checked on the test points
 
 
-# on_progress(fraction of the whole comparison done, what is training now)
-ProgressCallback = Callable[[float, str], None]
+# on_progress(fraction of the whole comparison done, what is training now) → True to stop it
+ProgressCallback = Callable[[float, str], bool | None]
 
 
-def compare(settings: ComparisonSettings, data: Dataset, on_progress: ProgressCallback | None = None) -> Comparison:
+def compare(settings: ComparisonSettings, data: Dataset,
+            on_progress: ProgressCallback | None = None) -> Comparison | None:
     """Train the network once per hidden activation on `data` (the configs' circle), then fold the
-    linear one. Calls on_progress after every chunk of epochs, with a fraction that only grows to 1.
+    linear one. Calls on_progress after every chunk of epochs, with a fraction that only grows to 1;
+    when it returns True the comparison ends there, with None (half a comparison compares nothing).
 
     Trainers are leased from the server's pool, not built: a repeat of the same comparison (by
     anyone) reuses the compiled ones, restarted at their seeded start, so it trains the same.
@@ -228,12 +230,17 @@ def compare(settings: ComparisonSettings, data: Dataset, on_progress: ProgressCa
     configs = settings.configs()
     runs: dict[str, ActivationRun] = {}
     fold = None
+    stopped = False
     for index, (activation, config) in enumerate(configs.items()):
-        def report(fraction: float, text: str, index=index, activation=activation) -> None:
+        def report(fraction: float, text: str, index=index, activation=activation) -> bool:
+            nonlocal stopped
             if on_progress is not None:  # this run's share of the whole comparison
-                on_progress((index + fraction) / len(configs), f"{activation}: {text}")
+                stopped = bool(on_progress((index + fraction) / len(configs), f"{activation}: {text}"))
+            return stopped
 
         lease = train_leased(config, data, report)
+        if stopped:
+            return None
         trainer = lease.trainer
         runs[activation] = ActivationRun(view=probe_for(trainer).evaluate(),
                                          accuracy=(trainer.history.test_metrics["accuracy"] or [float("nan")])[-1],

@@ -114,6 +114,18 @@ class Race:
             lane.message = trainer.last_result.message
             del lease, trainer  # back to the pool
 
+    def run_until(self, progress) -> list[Lane]:
+        """Run the race, calling progress(fraction, text) after every chunk; when it returns True
+        (a Stop, the time budget), end there: the lane training now keeps its curve so far and is
+        marked "stopped", the lanes after it stay "waiting"."""
+        for update in self.run():
+            if progress(update.fraction, f"{update.label}: epoch {update.epoch} of {update.epochs}"):
+                for lane in self.lanes:
+                    if lane.status == "running":
+                        lane.status, lane.message = "stopped", "Stopped before the end of the race."
+                break
+        return self.lanes
+
     def run_to_end(self) -> list[Lane]:
         for _ in self.run():
             pass
