@@ -6,6 +6,10 @@ live picture goes: an `st.fragment(run_every=…)` that polls the run about FRAM
 second while it plays and draws its latest frame. A click elsewhere reruns the page, not the run:
 the thread goes on. Pause, Resume, Step and Stop are button callbacks on the run; when the run
 ends, the fragment reruns the page, whose `settle()` records it in the history.
+
+The labs' long clicks (the race, the linear-vs-ReLU comparison, the Inspector's model) use the same
+driver in its simpler form: `start_job`, `job_panel` (progress and Stop, in a fragment) and
+`collect_job`, with the same time budget.
 """
 
 from __future__ import annotations

@@ -481,3 +481,13 @@ def assert_no_exception(page: "Page") -> None:
     """Fail with the exception box's text if the page shows a Streamlit exception."""
     texts = exception_texts(page)
     assert not texts, f"the page shows {len(texts)} exception box(es):\n" + "\n---\n".join(texts)
+
+# The live view's root element (nnplay/ui/live_view.py): inside the open shadow root of its
+# Streamlit component host. As a JS function expression, for page.evaluate.
+LIVE_VIEW_ROOT_JS = """() => {
+  for (const host of document.querySelectorAll('[data-testid=stBidiComponentIsolated]')) {
+    const root = host.shadowRoot && host.shadowRoot.querySelector('.nnplay-live-view');
+    if (root) return root;
+  }
+  return null;
+}"""

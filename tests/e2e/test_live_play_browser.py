@@ -11,21 +11,22 @@ from __future__ import annotations
 import re
 import time
 
+import harness
 import pytest
-from harness import assert_no_exception, open_app, screenshot, wait_for_app_idle, wait_for_text
+from harness import (
+    assert_no_exception,
+    open_app,
+    screenshot,
+    wait_for_app_idle,
+    wait_for_text,
+)
 
 from nnplay.config.links import to_query_string
 from nnplay.config.schema import PlaygroundConfig
 
 pytestmark = pytest.mark.e2e
 
-ROOT_JS = """() => {
-  for (const host of document.querySelectorAll('[data-testid=stBidiComponentIsolated]')) {
-    const root = host.shadowRoot && host.shadowRoot.querySelector('.nnplay-live-view');
-    if (root) return root;
-  }
-  return null;
-}"""
+ROOT_JS = harness.LIVE_VIEW_ROOT_JS
 
 # Every epoch the live view paints, from now on, in window.__painted (the view may be re-created
 # when the page reruns, so the observer follows whichever root is on the page).

@@ -101,13 +101,7 @@ live()
 '''
 
 # The component's root inside its shadow root (CCv2 isolates styles in an open shadow DOM).
-ROOT_JS = """() => {
-  for (const host of document.querySelectorAll('[data-testid=stBidiComponentIsolated]')) {
-    const root = host.shadowRoot && host.shadowRoot.querySelector('.nnplay-live-view');
-    if (root) return root;
-  }
-  return null;
-}"""
+ROOT_JS = harness.LIVE_VIEW_ROOT_JS
 
 # Record [time, data-epoch] at every paint for `ms` milliseconds.
 WATCH_JS = """async (ms) => {
