@@ -137,8 +137,9 @@ def test_the_epoch_slider_rewinds_the_boundary(page, streamlit_server, server_lo
     button(page, "Train").click()
     wait_for_text(page, re.compile(r"^Finished\."), timeout=90_000)
     wait_for_app_idle(page)
-    boundary = page.locator("[data-testid=stPlotlyChart]").nth(1)
-    at_end = boundary.screenshot()
+    # The boundary is a plotly heatmap: its picture is an <image> whose address holds the pixels.
+    boundary = page.locator("[data-testid=stPlotlyChart] .heatmaplayer image").first
+    at_end = boundary.get_attribute("href", timeout=30_000)
     slider = page.locator("[data-testid=stSlider]").filter(has_text="Epoch").get_by_role("slider").first
     slider.focus()
     slider.press("Home")  # epoch 0 ...
@@ -148,8 +149,10 @@ def test_the_epoch_slider_rewinds_the_boundary(page, streamlit_server, server_lo
         wait_for_app_idle(page)
     shown = page.locator("[data-testid=stSlider]").filter(has_text="Epoch").locator("[data-testid=stSliderThumbValue]")
     assert shown.first.inner_text().strip() == "5"
-    rewound = boundary.screenshot()
-    assert rewound != at_end, "the boundary at epoch 5 looks like the final one"
+    deadline = time.monotonic() + 30
+    while boundary.get_attribute("href", timeout=30_000) == at_end:
+        assert time.monotonic() < deadline, "the boundary at epoch 5 looks like the final one"
+        time.sleep(0.2)
     screenshot(page, "live-play-rewound")
     assert_no_exception(page)
     server_log.assert_no_traceback()
