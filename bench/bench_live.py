@@ -307,7 +307,7 @@ class BrowserSession:
     def choose_speed(self, speed: str, rate: int) -> None:
         """Click the segment (unless it is the one chosen already: a second click clears it), then move
         the "Epochs per second" slider with the arrow keys until it shows `rate`."""
-        from harness import expect_rerun, runs_finished, wait_for_app_idle
+        from harness import runs_finished, wait_for_app_idle
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         page = self.page
@@ -329,13 +329,20 @@ class BrowserSession:
             return
         slider = page.locator("[data-testid=stSlider]").filter(has_text="Epochs per second")
         thumb = slider.get_by_role("slider")
+        value = slider.locator("[data-testid=stSliderThumbValue]")
         for _ in range(20):
-            shown = int(slider.locator("[data-testid=stSliderThumbValue]").inner_text().strip())
+            shown = int(value.inner_text().strip())
             if shown == rate:
                 return
-            with expect_rerun(page):
-                thumb.focus()
-                page.keyboard.press("ArrowRight" if shown < rate else "ArrowLeft")
+            before = runs_finished(page)
+            thumb.focus()
+            page.keyboard.press("ArrowRight" if shown < rate else "ArrowLeft")
+            try:  # a key press the page swallowed (right after the load) is pressed again
+                page.wait_for_function("([el, old]) => el.textContent.trim() !== old",
+                                       arg=[value.element_handle(), str(shown)], timeout=10_000)
+            except PlaywrightTimeout:
+                continue
+            wait_for_app_idle(page, after=before, timeout=BROWSER_WAIT_MS)
         raise AssertionError(f"the Epochs per second slider did not reach {rate} (shows {shown})")
 
     def warm_up(self) -> None:
