@@ -43,15 +43,22 @@ and for two sessions training the same link at once (two browser contexts, click
   - the backlog after the end: WS frames that still arrive ("backlog fr", of them live-view frames
     in brackets) and for how long ("backlog s", end → last frame, once 2 s pass with none);
     "Finished. s" = end → the frame with the "Finished." message;
-  - "gap ms" = median / longest time between two paints of new epochs; "server cores" = CPU
-    seconds of the streamlit process per second of the run (2.0 = both cores), "machine" = all
-    processes.
-With two sessions a cell shows "first / second" session. Watch runs --watch-epochs (300: 5 s at
-60/s); Fast runs --fast-epochs (2000, the most a link may ask for: [4, 2] then trains for under
-~1 s, [8]*6 for ~3 s). The TF Playground row is quoted, for scale, never computed from.
+  - "gap ms" = median / longest time between two paints of new epochs; "paint ms" = the median time
+    the live view's JS took to paint one frame (its data-paint-ms); "cores" = CPU seconds per
+    second, click → last "Finished." (2.0 = both cores of this machine), of the streamlit server,
+    of Chromium (all its processes), of Playwright (its node driver and this Python process, which
+    receive every frame) and of every other process of the machine.
+With two sessions a cell shows "first / second" session. Each case runs --browser-repeats times
+(3; --quick: 1): "painted/s each run" lists every run's mean over its sessions, and the row's other
+cells are the run whose mean is the median. Watch runs --watch-epochs (300: 5 s at 60/s); Fast runs
+--fast-epochs (2000, the most a link may ask for, so not ~5 s: [4, 2] trains them in ~2 s here,
+[8]*6 in ~4 s). The TF Playground row is quoted for scale, never computed with. Every run also
+fails on an exception box on the page or a traceback in the server's log
+(test-artifacts/bench-live-server.log).
 
     python bench/bench_live.py --browser [--watch-rate 60] [--watch-epochs 300] [--fast-epochs 2000]
                                [--sessions 1 2] [--speeds Watch Fast] [--only NAME]
+                               [--browser-repeats 3] [--json FILE]
     python bench/bench_live.py --quick     # [4, 2], Watch, 60 epochs, one session (CI smoke run)
 """
 
@@ -70,6 +77,8 @@ import plotly.tools
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tests" / "e2e"))  # harness
+import harness  # noqa: E402  (tests/e2e/harness.py: no Playwright import until a browser is started)
+
 from bench.common import print_table  # noqa: E402
 from nnplay.config.links import to_query_string  # noqa: E402
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
@@ -229,23 +238,18 @@ QUIET_S = 2.0  # the backlog is over once no WebSocket frame arrived for this lo
 FINISHED_BYTES = b"Finished."  # the alert of a run that ended at its last epoch (Trainer.ended)
 
 # The live view's root inside its component's open shadow root, recorded into window.__benchLive: each paint
-# (a change of data-paints) as [wall-clock ms, data-epoch], found again by a requestAnimationFrame poll whenever
-# the component is (re)mounted. Run again, it starts a new recording.
+# (a change of data-paints) as [wall-clock ms, data-epoch, data-paintMs: the paint's own milliseconds]. The
+# root is found (again) by a requestAnimationFrame poll whenever the component is (re)mounted. Run again, the
+# script starts a new recording.
 LIVE_RECORDER_JS = r"""() => {
   const now = () => performance.timeOrigin + performance.now();
   const rec = {paints: [], mounts: 0, armed: now()};
   const old = window.__benchLive;
   if (old && old.observer) old.observer.disconnect();
   window.__benchLive = rec;
-  const find = () => {
-    for (const host of document.querySelectorAll("[data-testid=stBidiComponentIsolated]")) {
-      const root = host.shadowRoot && host.shadowRoot.querySelector(".nnplay-live-view");
-      if (root) return root;
-    }
-    return null;
-  };
+  const find = FIND_ROOT;
   let root = null;
-  const record = () => rec.paints.push([now(), Number(root.dataset.epoch)]);
+  const record = () => rec.paints.push([now(), Number(root.dataset.epoch), Number(root.dataset.paintMs)]);
   const tick = () => {
     if (window.__benchLive !== rec) return;  // a newer recording took over
     if (!root || !root.isConnected) {
@@ -264,13 +268,9 @@ LIVE_RECORDER_JS = r"""() => {
   requestAnimationFrame(tick);
   return rec.armed;
 }"""
-LIVE_EPOCH_JS = """() => {
-  for (const host of document.querySelectorAll("[data-testid=stBidiComponentIsolated]")) {
-    const root = host.shadowRoot && host.shadowRoot.querySelector(".nnplay-live-view");
-    if (root && root.dataset.epoch !== undefined) return Number(root.dataset.epoch);
-  }
-  return -1;
-}"""
+LIVE_RECORDER_JS = LIVE_RECORDER_JS.replace("FIND_ROOT", harness.LIVE_VIEW_ROOT_JS)
+LIVE_EPOCH_JS = (f"() => {{ const root = ({harness.LIVE_VIEW_ROOT_JS})(); "
+                 "return root ? Number(root.dataset.epoch || 0) : -1; }")
 SEGMENT_CHOSEN_JS = """(name) => [...document.querySelectorAll("[data-testid=stButtonGroup] [role=radio]")]
   .some((b) => b.textContent.trim() === name && b.getAttribute("aria-checked") === "true")"""
 RECORDING_JS = "() => { const r = window.__benchLive; return {paints: r.paints, mounts: r.mounts}; }"
@@ -353,10 +353,11 @@ class BrowserSession:
         page = self.page
         page.get_by_role("button", name="Train", exact=True).click()
         page.wait_for_function(f"() => ({LIVE_EPOCH_JS})() >= 1", timeout=BROWSER_WAIT_MS, polling=100)
-        before = harness.runs_finished(page)
         page.get_by_role("button", name="Stop", exact=True).click(force=True)  # the live view repaints around it
         harness.wait_for_text(page, re.compile(r"^Stopped"), timeout=BROWSER_WAIT_MS)
-        harness.wait_for_app_idle(page, after=before, timeout=BROWSER_WAIT_MS)
+        # Idle, not "one more run finished": the fragment's runs race the Stop's rerun in the run counter,
+        # and once stopped nothing polls any more.
+        harness.wait_for_app_idle(page, timeout=BROWSER_WAIT_MS, settle_ms=500)
 
     def arm(self) -> None:
         self.armed = self.page.evaluate(LIVE_RECORDER_JS) / 1000
@@ -425,7 +426,8 @@ def analyse_session(session: BrowserSession, recording: dict, target: int) -> di
     in_run = [(t, p) for t, p in frames if session.clicked <= t < end]
     after = [(t, p) for t, p in frames if t >= end]
     received = distinct_rate(trained)
-    paints = [(t / 1000, e) for t, e in recording["paints"] if e >= 1 and t / 1000 >= session.clicked]
+    paints = [(t / 1000, e) for t, e, _ in recording["paints"] if e >= 1 and t / 1000 >= session.clicked]
+    paint_ms = [ms for t, e, ms in recording["paints"] if e >= 1 and t / 1000 >= session.clicked]
     painted = distinct_rate(paints)
     new_epoch_times = [t for t, _ in first_of_each(paints)]
     gaps = [1000 * (b - a) for a, b in zip(new_epoch_times, new_epoch_times[1:])]
@@ -441,10 +443,34 @@ def analyse_session(session: BrowserSession, recording: dict, target: int) -> di
         "finished_s": (finished_at - end) if finished_at is not None else float("nan"),
         "gap_ms_median": statistics.median(gaps) if gaps else float("nan"),
         "gap_ms_max": max(gaps) if gaps else float("nan"),
+        "paint_ms_median": statistics.median(paint_ms) if paint_ms else float("nan"),
         "mounts": recording["mounts"], "end": end,
         "received_epochs": [[round(t - session.clicked, 3), e] for t, e in first_of_each(trained)],
         "painted_epochs": [[round(t - session.clicked, 3), e] for t, e in first_of_each(paints)],
     }
+
+
+def cpu_seconds_by_part(server_pid: int) -> dict[str, float]:
+    """CPU seconds (user + system, /proc) so far of this bench's processes, by part: the streamlit
+    "server", "chromium" (every process of the browser), "playwright" (its node driver and this Python
+    process, which decodes the frames) and "machine" (every process of the machine, /proc/stat)."""
+    from bench.bench_load import machine_busy_seconds, process_tree
+
+    server = set(process_tree(server_pid))
+    parts = {"server": 0.0, "chromium": 0.0, "playwright": 0.0}
+    for pid in process_tree(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                head, tail = stat.read().rsplit(")", 1)
+            fields = tail.split()
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            continue
+        comm = head.split("(", 1)[1]
+        part = "server" if pid in server else "playwright" if pid == os.getpid() or comm == "node" else "chromium"
+        parts[part] += seconds
+    parts["machine"] = machine_busy_seconds()
+    return parts
 
 
 def first_of_each(seen: list[tuple[float, int]]) -> list[tuple[float, int]]:
@@ -486,8 +512,6 @@ def browser_scenario(browser, server, name: str, hidden, speed: str, n_sessions:
     """One measured run of the link in `n_sessions` sessions at once; a dict of numbers per session."""
     import harness
 
-    from bench.bench_load import machine_busy_seconds, server_cpu_seconds
-
     link = browser_link(hidden, epochs)
     sessions = []
     try:
@@ -499,18 +523,18 @@ def browser_scenario(browser, server, name: str, hidden, speed: str, n_sessions:
         for session in sessions:
             session.arm()
         log_mark = server.log_mark()
-        cpu, busy, wall = server_cpu_seconds(server), machine_busy_seconds(), time.monotonic()
+        cpu, wall = cpu_seconds_by_part(server.proc.pid), time.monotonic()
         for session in sessions:
             session.click_train()
         deadline = time.monotonic() + BROWSER_WAIT_MS / 1000
         wait_until_finished(sessions, deadline)
         seconds = time.monotonic() - wall  # CPU from the clicks to the last "Finished." received
-        server_cores = (server_cpu_seconds(server) - cpu) / seconds
-        machine_cores = (machine_busy_seconds() - busy) / seconds
+        cores = {part: (used - cpu[part]) / seconds for part, used in cpu_seconds_by_part(server.proc.pid).items()}
+        cores["other"] = max(0.0, cores["machine"] - cores["server"] - cores["chromium"] - cores["playwright"])
         wait_for_silence(sessions, deadline)
         results = [analyse_session(session, session.page.evaluate(RECORDING_JS), epochs) for session in sessions]
         for result in results:
-            result.update(server_cores=server_cores, machine_cores=machine_cores)
+            result["cores"] = cores
         for session in sessions:
             harness.assert_no_exception(session.page)
         tracebacks = harness.tracebacks_in(server.log_text(since=log_mark))
@@ -532,7 +556,8 @@ def browser_cells(results: list[dict]) -> list[str]:
             " / ".join(f"{r['backlog_frames']} ({r['backlog_live_frames']})" for r in results),
             each("{:.2f}", "backlog_s"), each("{:.2f}", "finished_s"),
             " / ".join(f"{r['gap_ms_median']:.0f}/{r['gap_ms_max']:.0f}" for r in results),
-            f"{r0['server_cores']:.2f}", f"{r0['machine_cores']:.2f}"]
+            each("{:.1f}", "paint_ms_median"),
+            " / ".join(f"{r0['cores'][part]:.2f}" for part in ("server", "chromium", "playwright", "other"))]
 
 
 def run_browser_bench(args) -> list[tuple[list[str], list[dict]]]:
@@ -556,13 +581,22 @@ def run_browser_bench(args) -> list[tuple[list[str], list[dict]]]:
                     for speed in args.speeds:
                         epochs = args.watch_epochs if speed == "Watch" else args.fast_epochs
                         for n_sessions in args.sessions:
-                            load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-                            print(f"  {name}, {speed}, {n_sessions} session(s), {epochs} epochs "
-                                  f"(load average {load}) ...", flush=True)
-                            results = browser_scenario(browser, server, name, hidden, speed, n_sessions, epochs,
-                                                       args.watch_rate)
+                            repeats = []
+                            for repeat in range(args.browser_repeats):
+                                load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+                                print(f"  {name}, {speed}, {n_sessions} session(s), {epochs} epochs, run "
+                                      f"{repeat + 1}/{args.browser_repeats} (load average {load}) ...", flush=True)
+                                repeats.append(browser_scenario(browser, server, name, hidden, speed, n_sessions,
+                                                                epochs, args.watch_rate))
+                            # The row is the repeat whose mean painted/s is the median of the repeats'.
+                            mean_painted = [statistics.mean(r["painted_per_s"] for r in rs) for rs in repeats]
+                            order = sorted(range(len(repeats)), key=mean_painted.__getitem__)
+                            results = repeats[order[(len(order) - 1) // 2]]
+                            for result in results:
+                                result["repeats_painted_per_s"] = mean_painted
                             label = f"{speed} {args.watch_rate}/s" if speed == "Watch" else "Fast"
-                            rows.append(([name, label, str(n_sessions), f"{epochs:,}", *browser_cells(results)],
+                            rows.append(([name, label, str(n_sessions), f"{epochs:,}",
+                                          " ".join(f"{v:.1f}" for v in mean_painted), *browser_cells(results)],
                                          results))
             finally:
                 browser.close()
@@ -571,14 +605,15 @@ def run_browser_bench(args) -> list[tuple[list[str], list[dict]]]:
     return rows
 
 
-BROWSER_HEADER = ["setup", "speed", "sessions", "epochs", "painted/s", "recv/s", "epochs/s", "start s", "WS fr/s",
-                  "WS KB/s", "backlog fr (live)", "backlog s", "Finished. s", "gap ms p50/max", "server cores",
-                  "machine"]
+BROWSER_HEADER = ["setup", "speed", "sessions", "epochs", "painted/s each run", "painted/s", "recv/s", "epochs/s", "start s", "WS fr/s",
+                  "WS KB/s", "backlog fr (live)", "backlog s", "Finished. s", "gap ms p50/max",
+                  "paint ms", "cores srv/chromium/pw/other"]
 
 
 def browser_main(args) -> None:
     if args.quick:
         args.only, args.speeds, args.sessions, args.watch_epochs = CONFIGS[0][0], ["Watch"], [1], 60
+        args.browser_repeats = 1
     print(f"{os.cpu_count()} cores, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} at start; "
           f"Chromium {harness_chromium()} headless; Watch at {args.watch_rate} epochs/s", flush=True)
     rows = run_browser_bench(args)
@@ -586,7 +621,8 @@ def browser_main(args) -> None:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump([results for _, results in rows], out, indent=1)
     table = [row for row, _ in rows]
-    table.append(["TF Playground (quoted)", "60 epochs/s", "1", "", "60 (quoted)"] + ["-"] * (len(BROWSER_HEADER) - 5))
+    table.append(["TF Playground (quoted)", "60 epochs/s", "1", "-", "-", "60 (quoted)"]
+                 + ["-"] * (len(BROWSER_HEADER) - 6))
     print_table("Live training in the browser: the Playground page in headless Chromium "
                 "(circle, tanh, SGD 0.03, batch 10)", BROWSER_HEADER, table)
     print(f"  TF Playground row: {TF_PLAYGROUND_REFERENCE}; quoted for scale, not measured here.")
@@ -629,6 +665,8 @@ def main():
     browser.add_argument("--fast-epochs", type=int, default=2000, help="epochs of a Fast run (a link allows 2000)")
     browser.add_argument("--sessions", type=int, nargs="+", default=[1, 2], help="sessions training at once")
     browser.add_argument("--speeds", nargs="+", choices=["Watch", "Fast"], default=["Watch", "Fast"])
+    browser.add_argument("--browser-repeats", type=int, default=3,
+                         help="runs of each case; the table shows the run with the median painted/s")
     browser.add_argument("--json", help="also write every session's numbers (and the epochs received and painted, "
                                         "with their seconds after the click) to this file")
     args = parser.parse_args()

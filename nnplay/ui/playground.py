@@ -243,15 +243,21 @@ def chosen_pace(config: PlaygroundConfig) -> float | None:
     return float(PACE.get(WATCH_PACE)) if SPEED.get(default_speed(config)) == "Watch" else None
 
 
+def _keep_a_speed(config: PlaygroundConfig) -> None:
+    """on_change of "Speed": a second click on the chosen segment clears it; keep a speed. (A
+    callback may set the widget's key: it runs before the widget is drawn.)"""
+    if SPEED.get() is None:
+        SPEED.set(default_speed(config))
+
+
 def speed_controls(config: PlaygroundConfig, live: LiveRun | None) -> None:
     """Watch (with its epochs a second) or Fast, as a video player's speed; a change applies to
     the run in progress at once."""
     SPEED.setdefault(default_speed(config))
     PACE.setdefault(int(WATCH_PACE))
     left, right = st.columns([1, 2], vertical_alignment="bottom")
-    left.segmented_control("Speed", list(SPEEDS), key=SPEED.name, help=" · ".join(f"{k}: {v}" for k, v in SPEEDS.items()))
-    if SPEED.get() is None:  # a second click on the chosen segment clears it: keep a speed
-        SPEED.set(default_speed(config))
+    left.segmented_control("Speed", list(SPEEDS), key=SPEED.name, on_change=_keep_a_speed, args=(config,),
+                           help=" · ".join(f"{k}: {v}" for k, v in SPEEDS.items()))
     if SPEED.get() == "Watch":
         right.select_slider("Epochs per second", PACES, key=PACE.name)
     if live is not None and not live.done:
