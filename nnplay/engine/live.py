@@ -38,7 +38,6 @@ class LiveRun:
         self.trainer = trainer
         self.lease = lease  # a nnplay.engine.pool lease: held while the thread runs, so no other session gets the trainer
         self.recorded = False  # set by the page once the run is in the run history
-        self.epochs = epochs
         self.max_seconds = max_seconds  # of training; time spent paused does not count
         self.first_epoch = trainer.epoch
         self.target_epoch = trainer.epoch + epochs
@@ -91,6 +90,12 @@ class LiveRun:
     def change(self, config: PlaygroundConfig) -> None:
         """Train on with `config`'s live settings from the next epoch (see Trainer.apply_settings)."""
         self._control(wanted=config)
+
+    @property
+    def settings(self) -> PlaygroundConfig:
+        """The settings the run trains with from its next epoch: a change asked for and not yet
+        applied, else the trainer's own."""
+        return self._wanted or self.trainer.config
 
     def _control(self, paused=None, steps=0, stopping=False, pace=..., wanted=None) -> None:
         with self._controls:
@@ -204,11 +209,10 @@ class LiveRun:
                     next_frame = time.monotonic()
         except Exception as exc:  # shown on the page; never lost in a thread
             self.error = exc
-        finally:
-            trainer.last_result = trainer.ended(status, self.first_epoch, trained, diverged)
+        finally:  # the result first: whatever happens after, the run counts as ended
+            self.result = trainer.last_result = trainer.ended(status, self.first_epoch, trained, diverged)
             if trainer.epoch > self.first_epoch:  # the last epoch can always be rewound to
                 trainer.keyframes.keep(trainer.epoch, trainer.model.get_weights())
-            self.result = trainer.last_result
 
 
 class BackgroundJob:
@@ -233,6 +237,7 @@ class BackgroundJob:
         self.collected = False  # set by the page once it has taken the result
         self._stop = threading.Event()
         self._started = time.monotonic()
+        self._ended_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="nnplay-job", daemon=True)
 
     def start(self) -> "BackgroundJob":
@@ -249,14 +254,16 @@ class BackgroundJob:
         return self._stop.is_set()
 
     def stop(self, wait: bool = True) -> None:
-        self.ended = self.ended or "stopped"
+        if not self.done:  # a Stop after the end does not relabel a finished job
+            self.ended = self.ended or "stopped"
         self._stop.set()
         if wait:
             self._thread.join()
 
     @property
     def seconds(self) -> float:
-        return time.monotonic() - self._started
+        """How long it ran (so far, or in all once it has ended)."""
+        return (self._ended_at or time.monotonic()) - self._started
 
     @property
     def done(self) -> bool:
@@ -272,4 +279,5 @@ class BackgroundJob:
         except Exception as exc:  # shown on the page; never lost in a thread
             self.error = exc
         finally:
+            self._ended_at = time.monotonic()
             self.ended = self.ended or "finished"

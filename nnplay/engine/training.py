@@ -391,7 +391,8 @@ class Trainer:
         if not self.keyframes:  # the start of the run: the weights before this chunk
             self.keyframes.keep(self.epoch, saved[: len(self.model.variables)])
         self._append(*results)
-        self.keyframes.offer(self.epoch, self.model.get_weights())
+        if self.keyframes.due(self.epoch):  # get_weights() copies: only when one is kept
+            self.keyframes.keep(self.epoch, self.model.get_weights())
         return None
 
     def ended(self, status: str, first_epoch: int, elapsed: float, diverged: int | None = None) -> RunResult:

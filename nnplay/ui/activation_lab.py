@@ -125,7 +125,7 @@ def keep_comparison(job) -> None:
     if job.result is not None:
         state.ACTIVATION_COMPARISON.set(job.result)
     elif job.ended == "time_budget":
-        state.ACTIVATION_NOTICE.set(training_panel.BUDGET_NOTE.format(seconds=job.seconds).split(";")[0]
+        state.ACTIVATION_NOTICE.set(training_panel.BUDGET_STOP.format(seconds=job.seconds)
                                     + ", before both networks were trained: try fewer epochs.")
     else:
         state.ACTIVATION_NOTICE.set("Stopped before both networks were trained: there is nothing to compare yet.")

@@ -271,7 +271,7 @@ def live_settings(config: PlaygroundConfig) -> None:
     live = training_panel.live_run()
     if live is None or live.done:
         return
-    changes = live_changes(live.trainer.config, config)
+    changes = live_changes(live.settings, config)
     if changes is None:
         training_panel.reset()
         st.info("The network was reset: a change to the data, the layers, the task, the optimizer or the seed "

@@ -76,6 +76,7 @@ def _load(name: str, file_bytes: bytes, data) -> str | None:
         fitted = setup_for_model(model, config, data.n_features, n_outputs(config, data.n_classes))
     except ModelFileError as err:
         return str(err)
+    training_panel.end_run()  # a run in progress would go on with the old model (and reset the loaded one)
     set_config(fitted)
     trainer = training_panel.new_trainer(fitted, data)
     trainer.model.set_weights(model.get_weights())

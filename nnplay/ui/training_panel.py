@@ -206,7 +206,8 @@ def seconds_left(live: LiveRun) -> float | None:
 # Inspector's model) run as a BackgroundJob with the same time budget as a Playground run, drawn
 # by a fragment with its progress bar and a Stop button.
 JOB_FRAMES_PER_S = 4
-BUDGET_NOTE = "Stopped after {seconds:.0f} s, the time limit of one run; what was trained so far is kept."
+BUDGET_STOP = "Stopped after {seconds:.0f} s, the time limit of one run"
+BUDGET_NOTE = BUDGET_STOP + "; what was trained so far is kept."
 
 
 def start_job(key: state.Key, work) -> BackgroundJob:
