@@ -20,14 +20,29 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
 
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.engine.training import RunResult, Snapshot, Trainer
 
-FRAME_S = 0.05  # Watch: a frame every 50 ms, so a page polling at 20 a second always has a new epoch
+FRAME_S = 0.05  # Watch: a picture every 50 ms (the reel), so the browser can paint 20 a second
 FAST_CHUNK_S = 0.25  # Fast: chunks grow to about this long (a Stop or a change waits at most this)
 PAUSE_LIMIT_S = 30 * 60  # a run paused this long (its tab closed, most likely) ends, freeing its trainer
 WATCH_PACE = 30.0  # epochs a second by default when watching: TF Playground shows up to 60
+REEL_FRAMES = 40  # the reel keeps this many recent pictures (2 s of Watch): enough between two polls
+
+
+@dataclass(frozen=True)
+class ReelFrame:
+    """The model as it was after one chunk: what the page paints for that moment of the run."""
+
+    number: int  # 1, 2, 3 ... in the order trained
+    epoch: int
+    seconds: float  # since the run started (wall clock, pauses included): when to show it
+    weights: list[np.ndarray]
 
 
 class LiveRun:
@@ -44,6 +59,10 @@ class LiveRun:
         self.pace = pace
         self.latest: Snapshot | None = None
         self.frames = 0  # chunks trained so far: each one is a new picture for the page
+        # The last REEL_FRAMES pictures, so a page that polls a few times a second can still show
+        # every one of them, in order, at the moment it was trained (Watch: 20 a second).
+        self.reel: deque[ReelFrame] = deque(maxlen=REEL_FRAMES)
+        self._started = time.monotonic()
         self.error: BaseException | None = None
         self.result: RunResult | None = None
         self._controls = threading.Condition()
@@ -55,6 +74,7 @@ class LiveRun:
         self._thread = threading.Thread(target=self._work, name="nnplay-training", daemon=True)
 
     def start(self) -> "LiveRun":
+        self._started = time.monotonic()
         self._thread.start()
         return self
 
@@ -71,11 +91,13 @@ class LiveRun:
         self._control(paused=False)
 
     def step(self, wait: float | None = 5.0) -> None:
-        """One more epoch, then paused; waits (up to `wait` seconds) for it to be trained."""
+        """One more epoch, then paused; waits (up to `wait` seconds) until it is trained and held
+        (its keyframe kept, so the page can draw it and rewind from it)."""
         frames = self.frames
         self._control(paused=True, steps=1)
         deadline = time.monotonic() + (wait or 0)
-        while wait and self.frames == frames and not self.done and time.monotonic() < deadline:
+        while wait and not self.done and time.monotonic() < deadline and (
+                self.frames == frames or not self._holding.is_set()):
             time.sleep(0.005)
 
     def stop(self, wait: bool = True) -> None:
@@ -118,6 +140,10 @@ class LiveRun:
     def done(self) -> bool:
         return self.result is not None
 
+    def reel_after(self, number: int) -> list[ReelFrame]:
+        """The reel's pictures newer than picture `number` (0: all it still has), oldest first."""
+        return [frame for frame in list(self.reel) if frame.number > number]
+
     def wait(self, seconds: float) -> bool:
         """Sleep up to `seconds` unless the run ends first; True once it has ended."""
         self._thread.join(seconds)
@@ -129,12 +155,12 @@ class LiveRun:
         paused_since = time.monotonic()
         with self._controls:
             while True:
+                if self._stopping:  # before a pending change: a stopped run keeps its last settings
+                    return "stop", 0
                 if self._wanted is not None:
                     self.trainer.apply_settings(self._wanted)
                     self.target_epoch = self.first_epoch + self.trainer.config.epochs
                     self._wanted = None
-                if self._stopping:
-                    return "stop", 0
                 if self._steps:
                     self._steps -= 1
                     self._holding.clear()
@@ -145,7 +171,7 @@ class LiveRun:
                 if time.monotonic() - paused_since > PAUSE_LIMIT_S:
                     return "stop", 0
                 # Paused: the epoch on screen can be rewound to, and back from.
-                if not self.trainer.keyframes or self.trainer.keyframes.epochs[-1] != self.trainer.epoch:
+                if self.trainer.keyframes.last_epoch != self.trainer.epoch:
                     self.trainer.keyframes.keep(self.trainer.epoch, self.trainer.model.get_weights())
                 self._holding.set()
                 self._controls.wait(0.5)
@@ -195,6 +221,8 @@ class LiveRun:
                 if trainer.epoch > self.first_epoch:
                     self.latest = trainer.snapshot(self.target_epoch, trained)
                 self.frames += 1
+                self.reel.append(ReelFrame(self.frames, trainer.epoch, time.monotonic() - self._started,
+                                           trainer.model.get_weights()))
                 if diverged is not None:
                     status = "diverged"
                     break

@@ -9,6 +9,10 @@ nnplay.figures.playground (whose private helpers it imports, so plotly is loaded
 live view and the figures shown after a run agree: the thumbnails and the multiclass picture byte for
 byte, the heatmaps to one of 256 colour levels. No Streamlit, no TensorFlow.
 
+While a run plays, the page polls it a few times a second and sends a *reel* (`live_reel`): every
+picture trained since the last poll, each a frame's epoch, t, boundary and network, with the rest
+(points, curve, palette) once in `shared`; the browser plays them back at their `t`.
+
 The frame (every key is always present; None / [] where there is nothing to show):
 
     version      1
@@ -71,7 +75,7 @@ from nnplay.figures.theme import (
     scale_lut,
 )
 
-__all__ = ["MAX_CURVE_POINTS", "MAX_NODES", "live_frame"]
+__all__ = ["MAX_CURVE_POINTS", "MAX_NODES", "live_frame", "live_reel"]
 
 VERSION = 1
 MAX_CURVE_POINTS = 300
@@ -88,23 +92,55 @@ def live_frame(config: PlaygroundConfig, weights: Sequence[np.ndarray], plane: P
     weights = model.get_weights() (kernel, bias pairs); plane: the model over the input plane, or
     None (MNIST, CSV: no boundary, no thumbnails, nodes coloured by their bias); data: the Dataset;
     history: the trainer's History (None: no curve yet)."""
-    task = config.task
     epochs = list(history.epoch) if history is not None else []
-    points = _points(data, task, show_test, label_index) if data is not None else None
     return {
         "version": VERSION,
         "epoch": int(epochs[-1]) if epochs else 0,
+        **_scene(config, data, history, show_test, discretize, label_index),
+        **_picture(config, weights, plane, data, discretize, label_index, max_nodes),
+        "cursor_epoch": None if cursor_epoch is None else int(cursor_epoch),
+    }
+
+
+def live_reel(config: PlaygroundConfig, pictures: Sequence[tuple[int, float, Sequence[np.ndarray], PlaneView | None]],
+              data, history, *, run: str, play: bool, show_test: bool = True, discretize: bool = False,
+              label_index: int = 0, cursor_epoch: int | None = None, max_nodes: int = MAX_NODES) -> dict:
+    """Several frames in one message, for a page that polls a few times a second while the run
+    trains 20 pictures a second: the browser plays them back at the moments they were trained.
+
+    pictures: (epoch, seconds since the run started, weights, plane) oldest first; run: the run's
+    id (a new one starts a new playback); play: False paints the last picture at once (paused,
+    ended). The message: {version, run, play, shared, frames}; shared holds the keys every frame
+    has in common (the points, the curve, the palette: sent once), each frame its epoch, t, boundary,
+    network and cursor_epoch. The browser draws the curve of each frame up to its epoch."""
+    shared = {"version": VERSION, **_scene(config, data, history, show_test, discretize, label_index)}
+    frames = [{"epoch": int(epoch), "t": round(float(seconds), 3),
+               **_picture(config, weights, plane, data, discretize, label_index, max_nodes),
+               "cursor_epoch": None if cursor_epoch is None else int(cursor_epoch)}
+              for epoch, seconds, weights, plane in pictures]
+    return {"version": VERSION, "run": str(run), "play": bool(play), "shared": shared, "frames": frames}
+
+
+def _scene(config, data, history, show_test: bool, discretize: bool, label_index: int) -> dict:
+    """What stays the same from one frame to the next within a poll: the points, the curve, the view."""
+    task = config.task
+    return {
         "task": task,
         "discretize": bool(discretize),
         "show_test": bool(show_test),
         "lut": _LUT_B64,
-        "boundary": _boundary(plane, data, task, discretize, label_index) if plane is not None else None,
-        "points": points,
+        "points": _points(data, task, show_test, label_index) if data is not None else None,
         "axes": [FEATURES.get(name, name) for name in ("x1", "x2")],
-        "network": _network(config, weights, plane, data, max_nodes),
         "loss": _loss(history),
         "changes": [[int(c.epoch), c.label] for c in history.changes] if history is not None else [],
-        "cursor_epoch": None if cursor_epoch is None else int(cursor_epoch),
+    }
+
+
+def _picture(config, weights, plane, data, discretize: bool, label_index: int, max_nodes: int) -> dict:
+    """What the model at one epoch looks like: the boundary and the network with its thumbnails."""
+    return {
+        "boundary": _boundary(plane, data, config.task, discretize, label_index) if plane is not None else None,
+        "network": _network(config, weights, plane, data, max_nodes),
     }
 
 

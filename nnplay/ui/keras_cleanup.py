@@ -4,7 +4,7 @@ Streamlit's script runner ends every run (every fragment rerun too) with
 `keras.backend.clear_session()` when Keras is imported
 (streamlit/runtime/scriptrunner/script_runner.py, `_clean_problem_modules`, 1.67). That resets
 Keras's global state, empties TensorFlow's kernel cache and runs a full `gc.collect()`: measured
-here ~250 ms with the GIL held, after each run. A live run's panel reruns 20 times a second, so the
+here ~250 ms with the GIL held, after each run. A live run's panel then reran 20 times a second, so the
 training thread and the frames starved (2 epochs in 20 s instead of 30 a second).
 
 nnplay needs none of it: every model belongs to a Trainer (pooled, nnplay.engine.pool), none to

@@ -1,10 +1,16 @@
 // The live view (nnplay.ui.live_view): the network, the decision boundary and the loss curve painted
-// on three canvases from a frame of nnplay.figures.live_frame.
+// on three canvases from frames of nnplay.figures.live_frame.
 //
 // Streamlit calls the default export again with the new `data` each time the same key is mounted
-// with a new frame, on the same parentElement (the HTML and CSS are inserted once). So the state
+// with a new message, on the same parentElement (the HTML and CSS are inserted once). So the state
 // of a view lives in STATES, keyed by its root element: the canvases are set up once and repainted
 // in place on the next animation frame, only when the frame (or the theme, or the width) changed.
+//
+// A message is a frame (painted at once) or a reel (live_reel): the pictures a run trained since
+// the page last polled it, a few times a second. A playing reel is played back at the moments its
+// pictures were trained (their `t`), shifted by just enough delay that each picture has arrived
+// before it is due; so the browser paints 20 pictures a second from 5 Streamlit updates, which
+// cost it far more than the painting. A reel that does not play (paused, ended) is painted at once.
 // Every paint sets data-epoch and increments data-paints on the root (the browser tests read them).
 
 const BLUE = "#0877bd";   // positive weights (TF Playground)
@@ -13,6 +19,8 @@ const INK = "#78909c";    // lines drawn in "ink": reads on white and on near-bl
 const RIM = "#b0bec5";    // outlines of nodes and points
 const NARROW_PX = 700;    // below this width the panels stack
 const GAP = 12;
+const MARGIN_S = 0.03;    // playback: a picture is due this long after the latest it could arrive
+const CATCH_UP_S = 0.005; // ... and the delay shrinks by this much a message while it can
 
 const STATES = new WeakMap();
 
@@ -25,14 +33,14 @@ export default function (component) {
     state = setUp(root);
     STATES.set(root, state);
   }
-  state.frame = data;
+  receive(state, data);
   requestPaint(state);
   // Streamlit may call this cleanup when a newer frame supersedes this call, not only on unmount:
   // tear down only once the root has really left the page.
   return () => setTimeout(() => { if (!root.isConnected) tearDown(state); }, 0);
 }
 
-// ------------------------------------------------------------------ set-up and scheduling
+// ------------------------------------------------------------------ set-up, playback, scheduling
 
 function setUp(root) {
   const canvas = (name) => root.querySelector(`canvas.${name}`);
@@ -41,6 +49,8 @@ function setUp(root) {
     net: canvas("net"), plane: canvas("plane"), loss: canvas("loss"),
     frame: null, painted: null, themeKey: "", width: 0,
     raf: 0, paints: 0, alive: true,
+    run: null, queue: [], delay: null, // the reel being played, its pictures to come, seconds behind `t`
+    looked: false, // the theme was read since the last message
     scratch: new Map(), // offscreen canvases by use
   };
   root.dataset.mounts = String(Number(root.dataset.mounts || 0) + 1);
@@ -58,15 +68,55 @@ function tearDown(state) {
   STATES.delete(state.root);
 }
 
-function requestPaint(state, force = false) {
+function receive(state, data) {
+  if (!data) return;
+  const reel = data.frames ? data : { run: null, play: false, shared: {}, frames: [data] };
+  const frames = reel.frames.map((frame) => Object.assign({ playing: !!reel.play }, reel.shared, frame));
+  if (!frames.length) return;
+  if (!reel.play || reel.run !== state.run) {
+    state.queue = [];
+    state.delay = null;
+  }
+  const sameRun = reel.run === state.run;
+  state.run = reel.run;
+  if (!reel.play) {
+    state.frame = frames[frames.length - 1];
+    return;
+  }
+  const queued = state.queue.length ? state.queue[state.queue.length - 1] : sameRun ? state.frame : null;
+  const fresh = frames.filter((frame) => !queued || frame.epoch > queued.epoch);
+  if (!fresh.length) return;
+  // The oldest new picture may be shown from now on: the delay is at least what that takes.
+  const need = performance.now() / 1000 - fresh[0].t + MARGIN_S;
+  state.delay = state.delay === null || need > state.delay ? need : Math.max(need, state.delay - CATCH_UP_S);
+  state.queue.push(...fresh);
+}
+
+// The picture of the reel due now (the latest whose time has come), if any.
+function advance(state) {
+  if (!state.queue.length) return;
+  const now = performance.now() / 1000 - state.delay;
+  let due = -1;
+  while (due + 1 < state.queue.length && state.queue[due + 1].t <= now) due += 1;
+  if (due >= 0) state.frame = state.queue.splice(0, due + 1)[due];
+}
+
+function requestPaint(state, force = false, tick = false) {
   if (force) state.painted = null;
+  if (!tick) state.looked = false; // a new message or a resize: look at the theme too
   if (state.raf || !state.alive) return;
   state.raf = requestAnimationFrame(() => {
     state.raf = 0;
-    const theme = readTheme(state.root);
-    const width = Math.round(state.root.clientWidth);
+    advance(state);
+    const looked = state.looked;
+    state.looked = true;
+    if (state.queue.length) requestPaint(state, false, true); // tick while pictures wait their turn
     const frame = state.frame;
-    if (!frame || (frame === state.painted && theme.key === state.themeKey && width === state.width)) return;
+    const width = Math.round(state.root.clientWidth);
+    const changed = frame !== state.painted || width !== state.width;
+    if (!frame || (!changed && looked)) return;
+    const theme = readTheme(state.root);
+    if (!changed && theme.key === state.themeKey) return;
     state.themeKey = theme.key;
     state.width = width;
     const started = performance.now();
@@ -387,7 +437,9 @@ function drawPlane(state, g, W, H, frame, theme) {
 // ------------------------------------------------------------------ the loss curve
 
 function drawLoss(g, W, H, frame, theme) {
-  const loss = frame.loss;
+  // A played-back picture shows the curve as far as its own epoch (the message's curve is the latest).
+  const loss = frame.playing ? curveUpTo(frame.loss, frame.epoch) : frame.loss;
+  const changes = (frame.changes || []).filter(([epoch]) => !frame.playing || epoch <= frame.epoch);
   const m = { left: 42, right: 10, top: 26, bottom: 30 };
   const pw = Math.max(10, W - m.left - m.right), ph = Math.max(10, H - m.top - m.bottom);
   const values = loss.train.concat(loss.test).filter((v) => v !== null && Number.isFinite(v));
@@ -438,7 +490,7 @@ function drawLoss(g, W, H, frame, theme) {
   g.font = font(theme, 10);
   g.textAlign = "left";
   g.textBaseline = "top";
-  (frame.changes || []).forEach(([epoch, label], i) => {
+  changes.forEach(([epoch, label], i) => {
     const x = Math.round(X(epoch)) + 0.5;
     g.strokeStyle = INK;
     g.lineWidth = 1;
@@ -519,6 +571,12 @@ function drawLoss(g, W, H, frame, theme) {
     g.fillStyle = INK;
     g.fillText("no epochs yet", m.left + pw / 2, m.top + ph / 2);
   }
+}
+
+function curveUpTo(loss, epoch) {
+  let n = 0;
+  while (n < loss.epoch.length && loss.epoch[n] <= epoch) n += 1;
+  return { epoch: loss.epoch.slice(0, n), train: loss.train.slice(0, n), test: loss.test.slice(0, n) };
 }
 
 // Round ticks between lo and hi, about n of them (integers only when `integer`).

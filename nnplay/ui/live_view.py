@@ -30,6 +30,7 @@ _COMPONENT = st.components.v2.component(
 )
 
 
-def live_view(frame: dict, key: str = "live-view") -> None:
-    """Paint `frame` (nnplay.figures.live_frame.live_frame(...)); the same `key` repaints in place."""
-    _COMPONENT(data=frame, key=key)
+def live_view(message: dict, key: str = "live-view") -> None:
+    """Paint `message`: a frame (nnplay.figures.live_frame.live_frame), painted at once, or a reel
+    of frames (live_reel), played back at the pace they were trained. The same `key` repaints in place."""
+    _COMPONENT(data=message, key=key)

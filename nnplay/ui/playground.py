@@ -4,7 +4,8 @@ in order.
 What a section hands to the next is a small frozen record: `Setup` (what the sidebar chose),
 `RunButtons` (this run's clicks and the trainer they act on) and `PlaygroundView` (everything the
 charts are drawn from). While a run trains (in a thread: nnplay.ui.training_panel), a fragment
-draws it about 20 times a second on canvases (`draw_live`, nnplay.ui.live_view); when it is paused
+sends its pictures a few times a second to canvases that play them back (`draw_live`,
+nnplay.ui.live_view), about 20 a second when watched; when it is paused
 or has ended, the page draws the plotly charts (`draw`), at the epoch the "Epoch" slider rewinds to.
 A click anywhere reruns the page, never the run: view toggles just redraw, a new learning rate,
 regularisation, batch size or optimizer setting is handed to the run (`live_settings`), and a
@@ -41,7 +42,7 @@ from nnplay.engine.live import WATCH_PACE, LiveRun
 from nnplay.engine.model import build_model, to_keras_bytes
 from nnplay.engine.plane import plane_at, probe_for
 from nnplay.engine.training import History, Trainer
-from nnplay.figures.live_frame import live_frame
+from nnplay.figures.live_frame import live_reel
 from nnplay.export.keras_script import STRATEGIES, ExportOptions, to_keras_script
 from nnplay.figures.playground import (
     loss_figure,
@@ -54,6 +55,7 @@ from nnplay.ui.live_view import live_view
 from nnplay.ui.state import (
     DISCRETIZE,
     EXPORT_STRATEGY,
+    LIVE_SHOWN,
     OVERLAYS,
     PACE,
     REWIND,
@@ -391,15 +393,39 @@ def draw(view: PlaygroundView, trainer: Trainer | None, rewind: int | None = Non
                                   key=f"metric-{n}", config=layout.CHART_CONFIG)
 
 
+MAX_PICTURES_PER_POLL = 12  # a page that fell behind skips the older pictures rather than lag
+
+
 def draw_live(view: PlaygroundView, rewind: int | None, live: LiveRun) -> None:
-    """One frame of the run in progress: "Epoch N", the progress, and the network, the boundary and
-    the loss curve painted on canvases (a paused run at the rewound epoch)."""
+    """One poll of the run in progress: "Epoch N of M", and the network, the boundary and the loss
+    curve painted on canvases. Playing, the message holds every picture trained since the last
+    poll (the browser plays them back at their pace); paused, the one picture at the rewound epoch."""
     trainer = live.trainer
     show_progress(live)
-    weights, plane = model_at(trainer, rewind if live.paused else None)
-    frame = live_frame(trainer.config, weights, plane, trainer.data, trainer.history, show_test=view.show_test,
-                       discretize=view.discretize, label_index=view.label_index, cursor_epoch=rewind)
-    live_view(frame, key="live-view")
+    playing = not live.paused and not live.done
+    pictures = _new_pictures(live) if playing else []
+    if not pictures:  # paused, ended, nothing new yet: the model as it stands (or rewound)
+        shown = rewind if live.paused else None
+        weights, plane = model_at(trainer, shown)
+        epoch = shown if shown is not None else trainer.epoch
+        pictures = [(epoch, live.reel[-1].seconds if live.reel else 0.0, weights, plane)]
+    message = live_reel(trainer.config, pictures, trainer.data, trainer.history, run=str(id(live)), play=playing,
+                        show_test=view.show_test, discretize=view.discretize, label_index=view.label_index,
+                        cursor_epoch=rewind if live.paused else None)
+    live_view(message, key="live-view")
+
+
+def _new_pictures(live: LiveRun) -> list:
+    """(epoch, seconds, weights, plane) of the reel's pictures the browser has not had yet. The
+    plane of each is probed on a twin of the model, never on the one training."""
+    run, sent = LIVE_SHOWN.get() or (None, 0)
+    frames = live.reel_after(sent if run == id(live) else 0)[-MAX_PICTURES_PER_POLL:]
+    if not frames:
+        return []
+    LIVE_SHOWN.set((id(live), frames[-1].number))
+    toy = live.trainer.data.points_train is not None
+    return [(frame.epoch, frame.seconds, frame.weights,
+             plane_at(live.trainer, frame.weights, frame.epoch) if toy else None) for frame in frames]
 
 
 def show_progress(live: LiveRun) -> None:

@@ -2,8 +2,10 @@
 
 Session state (per browser session, never shared): the Trainer, its Dataset, the live run and
 the run history. A page starts a run with `start_run` and calls `live_panel(draw_frame)` where the
-live picture goes: an `st.fragment(run_every=…)` that polls the run about FRAMES_PER_S times a
-second while it plays and draws its latest frame. A click elsewhere reruns the page, not the run:
+live picture goes: an `st.fragment(run_every=…)` that polls the run POLLS_PER_S times a second
+while it plays and sends the browser every picture trained since the last poll, which the browser
+plays back at the pace they were trained (20 a second watched: a rerun per picture cost the
+browser more than a core). A click elsewhere reruns the page, not the run:
 the thread goes on. Pause, Resume, Step and Stop are button callbacks on the run; when the run
 ends, the fragment reruns the page, whose `settle()` records it in the history.
 
@@ -14,6 +16,7 @@ driver in its simpler form: `start_job`, `job_panel` (progress and Stop, in a fr
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -31,8 +34,9 @@ from nnplay.ui import keras_cleanup, state
 
 RUN_TIME_BUDGET_S = 300  # one run may hold the server this long, then it ends with the model kept
 RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README: "Deploying a public demo")
-FRAMES_PER_S = 20  # the live panel's polls a second while a run plays (Watch needs ≥ 15 to look alive)
-FAST_FRAMES_PER_S = 4  # Fast mode redraws this often: the training gets the CPU
+POLLS_PER_S = 5  # the live panel's polls a second while a run plays; each brings the pictures since the last
+FAST_POLLS_PER_S = 4  # Fast mode trains a picture every ~0.25 s: the training gets the CPU
+_LOG = logging.getLogger(__name__)
 _RECORDING = threading.Lock()  # held only to mark a run recorded, never while a run is waited for
 keras_cleanup.install()  # no clear_session() after each of the live panel's 20 reruns a second
 
@@ -89,8 +93,11 @@ def final_evaluation(model_trainer: Trainer) -> Evaluation:
 def record_run(model_trainer: Trainer, history: list[RunRecord]) -> None:
     """Keep the run in the history (also when it was stopped or diverged). Plain Python only:
     this runs in a `finally` while Streamlit is stopping or rerunning the script."""
-    if model_trainer.last_result is None or len(model_trainer.history) == 0:
+    result = model_trainer.last_result
+    if result is None or len(model_trainer.history) == 0:
         return
+    if result.epochs_run == 0 and result.status != "diverged":
+        return  # stopped before its first epoch: nothing changed, nothing worth a row
     evaluation = final_evaluation(model_trainer)
     history.append(make_record(len(history) + 1, model_trainer.config, model_trainer.history,
                                model_trainer.last_result, evaluation.headline))
@@ -113,7 +120,15 @@ def settle() -> None:
         _finish(live, runs())
         state.LIVE.pop()
         if live.error is not None:
-            raise live.error
+            show_thread_error("Training", live.error)
+
+
+def show_thread_error(what: str, error: BaseException) -> None:
+    """An error of a background thread: its traceback to the server's log, a message on the page
+    (the page itself, its settings and the model so far stay as they were)."""
+    _LOG.error("%s failed in its background thread", what, exc_info=error)
+    st.error(f"{what} stopped with an error: {type(error).__name__}: {error}. Everything else is as it "
+             "was; the details are in the server's log.", icon="⚠️")
 
 
 def live_run() -> LiveRun | None:
@@ -164,7 +179,7 @@ def live_panel(draw_frame: Callable[[LiveRun], None]) -> None:
     the page so it shows the result. Paused or ended, it draws once and stops polling."""
     live = state.LIVE.get()
     playing = live is not None and not live.done and not live.paused
-    every = (1 / (FRAMES_PER_S if live.pace else FAST_FRAMES_PER_S)) if playing else None
+    every = (1 / (POLLS_PER_S if live.pace else FAST_POLLS_PER_S)) if playing else None
 
     @st.fragment(run_every=every)
     def panel() -> None:
@@ -229,7 +244,8 @@ def collect_job(key: state.Key, on_done: Callable[[BackgroundJob], None]) -> Non
     job.collected = True
     key.pop()
     if job.error is not None:
-        raise job.error
+        show_thread_error("This experiment", job.error)
+        return
     on_done(job)
 
 

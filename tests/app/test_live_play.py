@@ -153,3 +153,18 @@ def test_fast_and_watch_are_chosen_on_the_speed_control(stop_after):
     assert live(at).pace == 5.0
     button(at, "Stop").click().run()
     wait_for_the_run(at)
+
+
+def test_an_error_in_the_training_thread_is_a_message_and_the_page_goes_on(monkeypatch):
+    from nnplay.engine.training import Trainer
+
+    def broken(self, n):
+        raise RuntimeError("the graph fell over")
+
+    monkeypatch.setattr(Trainer, "advance", broken)
+    at = open_page({"epochs": "20"})
+    train(at)
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any("Training stopped with an error: RuntimeError: the graph fell over" in e for e in errors), errors
+    assert button(at, "Train") is not None and "live" not in at.session_state  # no run left hanging

@@ -2,7 +2,7 @@
 new learning rate mid-run leave it going (the change is marked on the curve); Pause holds it and
 Resume goes on; Stop ends it at once; the "Epoch" slider rewinds to another boundary.
 
-While a run plays, its panel reruns 20 times a second, so the app is never "idle": these tests wait
+While a run plays, its panel reruns 5 times a second, so the app is never "idle": these tests wait
 for what the page shows (the epoch painted, a button's label), not for the end of a script run.
 """
 

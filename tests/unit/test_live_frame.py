@@ -21,7 +21,7 @@ from nnplay.data.load import load_dataset
 from nnplay.engine.plane import PlaneView, surface
 from nnplay.engine.training import Change, History
 from nnplay.figures import playground, theme
-from nnplay.figures.live_frame import MAX_CURVE_POINTS, live_frame
+from nnplay.figures.live_frame import MAX_CURVE_POINTS, live_frame, live_reel
 
 KEYS = {"version", "epoch", "task", "discretize", "show_test", "lut", "boundary", "points", "axes", "network",
         "loss", "changes", "cursor_epoch"}
@@ -262,3 +262,20 @@ def test_scale_lut_is_plotlys_colorscale():
     np.testing.assert_array_equal(lut[-1], last)
     assert np.abs(lut[127].astype(float) - middle).max() <= 1
     np.testing.assert_array_equal(theme.scale_lut(theme.DIVERGING, 255), playground._THUMB_LUT)
+
+
+def test_a_reel_sends_the_scene_once_and_each_picture_as_the_frame_of_its_epoch(trained):
+    config, data, trainer, plane = trained
+    weights = trainer.model.get_weights()
+    older = [w * 0.5 for w in weights]
+    reel = live_reel(config, [(3, 0.10, older, plane), (5, 0.15, weights, plane)], data, trainer.history,
+                     run="run-1", play=True)
+    assert json.loads(json.dumps(reel)) == reel
+    assert reel["run"] == "run-1" and reel["play"] is True
+    assert set(reel["shared"]) | set(reel["frames"][0]) == KEYS | {"t"}
+    assert not set(reel["shared"]) & (set(reel["frames"][0]) - {"version"})
+    assert [(f["epoch"], f["t"]) for f in reel["frames"]] == [(3, 0.1), (5, 0.15)]
+    whole = {**reel["shared"], **reel["frames"][1]}
+    whole.pop("t")
+    assert whole == frame_of(trained)  # the last picture is the frame live_frame makes of the model now
+    assert reel["frames"][0]["network"]["weights"] != reel["frames"][1]["network"]["weights"]

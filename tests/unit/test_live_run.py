@@ -132,6 +132,7 @@ def test_pause_holds_the_epoch_step_trains_one_and_resume_goes_on(data):
     assert live.trainer.epoch == held and live.paused
     live.step()
     assert live.trainer.epoch == held + 1 and live.paused
+    assert live.trainer.keyframes.last_epoch == held + 1  # the stepped epoch can be drawn and rewound from
     live.resume()
     time.sleep(0.5)
     assert live.trainer.epoch > held + 1
@@ -170,6 +171,26 @@ def test_keyframes_hold_the_weights_after_their_epoch(data):
     by_hand = Trainer(BASE, data)
     by_hand.run_to_end(k)
     assert all(np.array_equal(a, b) for a, b in zip(frames.at(k)[1], by_hand.model.get_weights()))
+
+
+def test_the_reel_holds_each_chunks_weights_in_order_for_the_page_to_play_back(data):
+    live = LiveRun(Trainer(BASE, data), 40, pace=200.0).start()
+    assert live.wait(60)
+    reel = live.reel_after(0)
+    assert [frame.number for frame in reel] == list(range(reel[0].number, reel[0].number + len(reel)))
+    assert reel[-1].epoch == 40 and all(a.epoch < b.epoch and a.seconds <= b.seconds for a, b in zip(reel, reel[1:]))
+    assert live.reel_after(reel[-2].number) == [reel[-1]] and live.reel_after(reel[-1].number) == []
+    by_hand = Trainer(BASE, data)
+    by_hand.run_to_end(reel[0].epoch)
+    assert all(np.array_equal(a, b) for a, b in zip(reel[0].weights, by_hand.model.get_weights()))
+
+
+def test_a_stop_wins_over_a_change_asked_for_just_before_it(data):
+    live = LiveRun(Trainer(BASE, data), 10_000, paused=True).start()
+    live.change(replace(BASE, learning_rate=0.5))
+    live.stop()
+    assert live.result.status == "stopped" and live.trainer.config.learning_rate == BASE.learning_rate
+    assert live.trainer.history.changes == []
 
 
 def test_keyframes_are_dense_early_about_200_a_run_and_capped_in_bytes():
