@@ -197,6 +197,7 @@ class LiveRun:
         trainer = self.trainer
         trained = 0.0  # seconds spent training (not paused)
         fast_chunk = 1
+        owed = 0.0  # Watch: epochs due but not yet trained (a fraction of one)
         next_frame = time.monotonic()
         status, diverged = "stopped", None
         try:
@@ -209,8 +210,10 @@ class LiveRun:
                 elif trainer.epoch >= self.target_epoch:
                     status = "finished"
                     break
-                elif self.pace:
-                    n = max(1, round(self.pace * FRAME_S))
+                elif self.pace:  # a frame's worth of epochs; fractions carried, so 30/s is 1, 2, 1, 2 ...
+                    owed += self.pace * FRAME_S
+                    n = max(1, int(owed))
+                    owed = max(0.0, owed - n)
                 else:
                     n = fast_chunk
                 n = min(n, self.target_epoch - trainer.epoch)
