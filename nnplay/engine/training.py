@@ -142,6 +142,8 @@ def make_epoch_function(model, optimizer, loss_fn, task, from_logits, train, tes
 # The Trainer: chunks of epochs, snapshots, stop, divergence
 # ==========================================================================
 
+MAX_CHUNK_FUNCTIONS = 4  # compiled "n epochs" graphs a trainer keeps, one per batch size / regulariser / ...
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -269,12 +271,18 @@ class Trainer:
         """The compiled "train n epochs" function for the graph-baked settings of `config`,
         traced and compiled on first use (a mid-run change of batch size or regulariser)."""
         key = _baked_settings(config)
-        if key not in self._chunk_functions:
+        functions = self._chunk_functions
+        if key not in functions:
             epoch_function = make_epoch_function(
                 self.model, self.optimizer, self.loss_fn, config.task, config.uses_logits, self._train, self._test,
                 config.batch_size, config.seed, n_metrics=len(self.metric_names))
-            self._chunk_functions[key] = tf.function(lambda first, n: self._epochs_graph(epoch_function, first, n))
-        return self._chunk_functions[key]
+            functions[key] = tf.function(lambda first, n: self._epochs_graph(epoch_function, first, n))
+            # A learner dragging the batch size through ten values must not keep ten graphs: the
+            # least recently used ones go (a change back to one of them compiles it again).
+            while len(functions) > MAX_CHUNK_FUNCTIONS:
+                del functions[next(iter(functions))]
+        functions[key] = functions.pop(key)  # the most recently used last
+        return functions[key]
 
     def apply_settings(self, config: PlaygroundConfig) -> list[Change]:
         """Train on with `config`'s learning rate, regularisation, batch size, epochs and optimizer

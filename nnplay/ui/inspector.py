@@ -65,6 +65,13 @@ def choose_model() -> Trainer | None:
     choice = st.radio("Inspect", ([PLAYGROUND] if usable else []) + list(IN_PLACE), horizontal=True,
                       key=state.INSPECTOR_SOURCE.name)
     if choice == PLAYGROUND:
+        live = training_panel.live_run()
+        if live is not None and not live.paused and not live.done:
+            # Its weights change under every prediction: inspect a model that holds still.
+            st.info(f"The Playground's model is still training (epoch {playground.epoch}). Pause or stop it to "
+                    "inspect it as it is.", icon=":material/pause_circle:")
+            st.button("Pause the Playground's run", on_click=training_panel.pause_run)
+            return None
         dataset = dataset_label(playground.config.dataset)
         st.caption(f"The Playground's model: {playground.config.task}, {md_literal(dataset)}, "
                    f"{playground.epoch} epochs.")

@@ -292,3 +292,23 @@ def test_after_a_reload_a_saved_model_loads_into_the_inspector():
     inspected = at.session_state["trainer"]
     assert at.radio(key="inspector_source").value == "The model trained on the Playground"
     assert np.array_equal(inspected.raw_outputs(inspected.data.x_test), trained.raw_outputs(trained.data.x_test))
+
+
+def test_a_playground_model_still_training_is_paused_before_it_is_inspected():
+    from nnplay.engine.live import LiveRun
+
+    trainer = _toy_trainer("binary")
+    live = LiveRun(trainer, 100_000, pace=20.0).start()  # what the Playground leaves while a run plays
+    try:
+        at = AppTest.from_file(PAGE, default_timeout=120)
+        at.session_state["trainer"] = trainer
+        at.session_state["live"] = live
+        at.run()
+        assert not at.exception, at.exception
+        assert any("still training" in i.value for i in at.info)
+        assert not any(h.value == "Confusion matrix" for h in at.header)  # nothing inspected yet
+        button(at, "Pause the Playground's run").click().run()
+        assert live.paused and not at.exception, at.exception
+        assert any(h.value == "Confusion matrix" for h in at.header)
+    finally:
+        live.stop()
