@@ -605,7 +605,8 @@ def run_browser_bench(args) -> list[tuple[list[str], list[dict]]]:
     return rows
 
 
-BROWSER_HEADER = ["setup", "speed", "sessions", "epochs", "painted/s each run", "painted/s", "recv/s", "epochs/s", "start s", "WS fr/s",
+BROWSER_HEADER = ["setup", "speed", "sessions", "epochs", "painted/s each run", "painted/s", "recv/s", "epochs/s",
+                  "start s", "WS fr/s",
                   "WS KB/s", "backlog fr (live)", "backlog s", "Finished. s", "gap ms p50/max",
                   "paint ms", "cores srv/chromium/pw/other"]
 

@@ -124,7 +124,7 @@ class RssSampler:
             self.peak = max(self.peak, server_rss_mb(self.server))
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> RssSampler:
         self._thread.start()
         return self
 
@@ -133,7 +133,8 @@ class RssSampler:
         self._thread.join()
 
 
-def start_server(extra_env: dict[str, str] | None = None, log_name: str = "bench-server.log") -> harness.StreamlitServer:
+def start_server(extra_env: dict[str, str] | None = None,
+                 log_name: str = "bench-server.log") -> harness.StreamlitServer:
     server = harness.StreamlitServer("app.py", log_path=harness.ARTIFACTS / log_name, extra_env=extra_env)
     server.start()
     return server

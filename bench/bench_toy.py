@@ -62,7 +62,8 @@ def main():
                      f"{ours / TF_PLAYGROUND[name]:,.0f}x", f"{snaps:.1f}", f"{accuracy:.3f}"])
     print_table(
         "TF Playground default problem (circle, 250 train / 250 test, SGD 0.03, batch 10, epochs/s)",
-        ["hidden", "nnplay", "fit+val", "vs fit+val", "fit", "vs fit", "TF Playground", "vs TFP", "snapshots/s", "test acc"],
+        ["hidden", "nnplay", "fit+val", "vs fit+val", "fit", "vs fit", "TF Playground", "vs TFP", "snapshots/s",
+         "test acc"],
         rows,
     )
 

@@ -13,8 +13,8 @@ Imports nothing heavy: numpy for the toy generators, no TensorFlow, no Streamlit
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
 
 from nnplay.data import generators
 

@@ -22,8 +22,9 @@ Imports nothing heavy (no TensorFlow, no Streamlit): the home page uses it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qs, quote_plus, unquote, urlencode
 
 from nnplay.config.catalog import (

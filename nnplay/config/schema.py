@@ -137,7 +137,7 @@ class PlaygroundConfig:
         return dataclasses.asdict(self)
 
     @staticmethod
-    def from_dict(data: dict[str, Any]) -> "PlaygroundConfig":
+    def from_dict(data: dict[str, Any]) -> PlaygroundConfig:
         """Inverse of to_dict; raises ConfigError for unknown fields or bad values."""
         if not isinstance(data, dict):
             raise ConfigError([("config", data, "a JSON object")])
@@ -346,7 +346,8 @@ FIELD_LABELS: dict[str, str] = {
     "data_seed": "Data seed", "hidden": "Hidden layers", "from_logits": "Output", "optimizer": "Optimizer",
     "learning_rate": "Learning rate", "momentum": "Momentum", "nesterov": "Nesterov", "beta_1": "beta_1",
     "beta_2": "beta_2", "epsilon": "epsilon", "rho": "rho (decay of the squared-gradient average)",
-    "batch_size": "Batch size", "epochs": "Epochs", "regularization": "Regularisation", "reg_rate": "Regularisation rate",
+    "batch_size": "Batch size", "epochs": "Epochs", "regularization": "Regularisation",
+    "reg_rate": "Regularisation rate",
     "seed": "Seed (initial weights, batch order)",
 }
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import unquote
 
 from nnplay.config.catalog import DATASETS, TASKS

@@ -11,9 +11,10 @@ import os
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,7 @@ class MnistData:
 
     @staticmethod
     def of(kind: str, path: str | Path | None, parts: tuple[str, ...], images: np.ndarray, labels: np.ndarray,
-           test_images: np.ndarray | None, test_labels: np.ndarray | None, source: str) -> "MnistData":
+           test_images: np.ndarray | None, test_labels: np.ndarray | None, source: str) -> MnistData:
         """MnistData with its origin filled in from the arrays."""
         origin = MnistSource(kind, None if path is None else str(path), parts, _digit_counts(labels),
                              _digit_counts(test_labels))

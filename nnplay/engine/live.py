@@ -51,7 +51,7 @@ class LiveRun:
     def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None,
                  pace: float | None = None, paused: bool = False):
         self.trainer = trainer
-        self.lease = lease  # a nnplay.engine.pool lease: held while the thread runs, so no other session gets the trainer
+        self.lease = lease  # a nnplay.engine.pool lease, held while the thread runs: no other session gets the trainer
         self.recorded = False  # set by the page once the run is in the run history
         self.max_seconds = max_seconds  # of training; time spent paused does not count
         self.first_epoch = trainer.epoch
@@ -73,7 +73,7 @@ class LiveRun:
         self._wanted: PlaygroundConfig | None = None
         self._thread = threading.Thread(target=self._work, name="nnplay-training", daemon=True)
 
-    def start(self) -> "LiveRun":
+    def start(self) -> LiveRun:
         self._started = time.monotonic()
         self._thread.start()
         return self
@@ -271,7 +271,7 @@ class BackgroundJob:
         self._ended_at: float | None = None
         self._thread = threading.Thread(target=self._run, name="nnplay-job", daemon=True)
 
-    def start(self) -> "BackgroundJob":
+    def start(self) -> BackgroundJob:
         self._started = time.monotonic()
         self._thread.start()
         return self

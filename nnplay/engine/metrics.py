@@ -33,7 +33,8 @@ def predicted_classes(config: PlaygroundConfig, probabilities: np.ndarray, thres
     return (probabilities > threshold).astype(int)  # multi-label: one decision per label
 
 
-def evaluate(config: PlaygroundConfig, probabilities: np.ndarray, y_true: np.ndarray, class_names: list[str]) -> Evaluation:
+def evaluate(config: PlaygroundConfig, probabilities: np.ndarray, y_true: np.ndarray,
+             class_names: list[str]) -> Evaluation:
     """Metrics from what the model reports (probabilities, or values for regression): the task's
     final metrics (its catalog record), in that order."""
     evaluation = _evaluation(config, probabilities, y_true, class_names)

@@ -50,7 +50,8 @@ def regularizer_for(config: PlaygroundConfig):
     """The config's kernel regulariser (None without one)."""
     if config.regularization == "none" or config.reg_rate == 0:
         return None
-    return keras.regularizers.get({"class_name": config.regularization.upper(), "config": {config.regularization: config.reg_rate}})
+    return keras.regularizers.get({"class_name": config.regularization.upper(),
+                                   "config": {config.regularization: config.reg_rate}})
 
 
 def optimizer_kwargs(config: PlaygroundConfig) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict, deque
-from typing import Callable
+from collections.abc import Callable
 
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset

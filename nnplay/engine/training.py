@@ -21,8 +21,8 @@ trains exactly as the page does and the two cannot drift apart.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import numpy as np
 import tensorflow as tf

@@ -34,8 +34,9 @@ import inspect
 import json
 import math
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from nnplay.config.catalog import (
     DATASETS,
@@ -94,7 +95,7 @@ class ExportOptions:
     mnist: mnist_data.MnistSource | None = None
 
     @staticmethod
-    def coerce(options: "ExportOptions | Mapping[str, Any] | None") -> "ExportOptions":
+    def coerce(options: ExportOptions | Mapping[str, Any] | None) -> ExportOptions:
         if options is None:
             return ExportOptions()
         if isinstance(options, ExportOptions):
@@ -756,7 +757,7 @@ def _strategy_code(options: ExportOptions) -> list[str]:
             f'cpu_replicas = int(os.environ.get("{CPU_REPLICAS_ENV}", "0"))',
             'if cpu_replicas > 1 and not tf.config.list_physical_devices("GPU"):',
             '    cpu = tf.config.list_physical_devices("CPU")[0]',
-            "    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_replicas)",
+            "    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * cpu_replicas)",  # noqa: E501 (a line of the script)
             '    strategy = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(cpu_replicas)])',
             "else:",
             "    strategy = tf.distribute.MirroredStrategy()  # every visible GPU, or the CPU",
@@ -785,7 +786,7 @@ def _strategy_code(options: ExportOptions) -> list[str]:
         "",
         "strategy.reduce = reduce_each_tensor",
         "resolver = strategy.cluster_resolver",
-        'is_chief = resolver.task_type in (None, "chief") or (resolver.task_type == "worker" and resolver.task_id == 0)',
+        'is_chief = resolver.task_type in (None, "chief") or (resolver.task_type == "worker" and resolver.task_id == 0)',  # noqa: E501
         'print(f"MultiWorkerMirroredStrategy: {strategy.num_replicas_in_sync} replica(s) in sync, "',
         '      f"task {resolver.task_type} {resolver.task_id}")',
     ]

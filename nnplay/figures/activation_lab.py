@@ -6,7 +6,8 @@ GradientNorms, PlaneView) as plain objects holding numpy arrays.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,7 +28,7 @@ def activation_color(index: int) -> str:
     return ACTIVATION_COLORS[index % len(ACTIVATION_COLORS)]
 
 
-def activation_figure(curves: Sequence["Curve"], labels: dict[str, str] | None = None) -> go.Figure:
+def activation_figure(curves: Sequence[Curve], labels: dict[str, str] | None = None) -> go.Figure:
     """Each activation g(z) (solid, left panel) and its derivative g'(z) (same colour, right panel)."""
     labels = labels or {}
     traces = []
@@ -73,7 +74,7 @@ def softmax_figure(logits: Sequence[float], probabilities: Sequence[float], temp
         xaxis=axis_style(None, type="category", showgrid=False), yaxis=axis_style("probability", range=[0, 1.12])))
 
 
-def gradient_norms_figure(results: Sequence["GradientNorms"]) -> go.Figure:
+def gradient_norms_figure(results: Sequence[GradientNorms]) -> go.Figure:
     """‖∂L/∂W‖ per layer on a log scale: solid at initialisation, dashed after the training steps."""
     traces = []
     for i, result in enumerate(results):
@@ -92,7 +93,7 @@ def gradient_norms_figure(results: Sequence["GradientNorms"]) -> go.Figure:
         yaxis=axis_style("gradient norm of the kernel", type="log", exponentformat="power")))
 
 
-def titled_boundary_figure(view: "PlaneView", data, title: str, task: str = "binary",
+def titled_boundary_figure(view: PlaneView, data, title: str, task: str = "binary",
                            discretize: bool = False) -> go.Figure:
     """nnplay.figures.playground.boundary_figure with a title (the activation and its test accuracy)."""
     figure = boundary_figure(view, data, task, discretize=discretize)

@@ -8,7 +8,7 @@ nnplay.figures so the lab looks like the rest of the app.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go

@@ -14,7 +14,7 @@ No TensorFlow here: PlaneView and the surface helpers of nnplay.engine.plane are
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go

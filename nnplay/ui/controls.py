@@ -152,7 +152,8 @@ def task_controls(config: PlaygroundConfig) -> None:
     if rule.logits_allowed:
         _control(
             st.radio, "output", ["logits", "probabilities"], label="Output", horizontal=True,
-            format_func=lambda v: "linear logits + from_logits=True" if v == "logits" else f"{rule.output_activation} probabilities",
+            format_func=lambda v: ("linear logits + from_logits=True" if v == "logits"
+                                   else f"{rule.output_activation} probabilities"),
             help="Both train the same network; with logits, Keras computes the activation inside the loss, "
                  "which is numerically stable.",
         )
@@ -179,7 +180,8 @@ def data_controls(config: PlaygroundConfig, samples_note: str = "", samples_cap:
         _control(st.multiselect, "features", list(FEATURES), format_func=FEATURES.get,
                  help="TF Playground's feature columns: x₁² and x₂² make a circle separable without hidden layers.")
         if config.task in ("multiclass", "multilabel"):
-            _control(st.slider, "n_classes", *CAPS["n_classes"], label="Classes" if config.task == "multiclass" else "Labels")
+            _control(st.slider, "n_classes", *CAPS["n_classes"],
+                     label="Classes" if config.task == "multiclass" else "Labels")
     if config.dataset == "mnist" and config.task == "binary":
         left, right = st.columns(2)
         _control(left.selectbox, "digit_pos", range(10), label="Positive digit")
@@ -250,7 +252,7 @@ def suggest_target(columns: list[str]) -> str:
 
 
 def layer_controls(config: PlaygroundConfig, inputs: int, outputs: int, notes: list[Advice]) -> None:
-    for i, layer in enumerate(config.hidden):
+    for i in range(len(config.hidden)):
         units, activation, remove = st.columns([2, 3, 1], vertical_alignment="bottom")
         _control(units.number_input, f"units.{i}", *CAPS["units"], label=f"Layer {i + 1} units")
         _control(activation.selectbox, f"activation.{i}", hidden_activations(), label=f"Layer {i + 1} activation")

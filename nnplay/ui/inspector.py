@@ -145,8 +145,9 @@ def output_names(predictions: Predictions, class_names) -> list[str]:
 
 
 def figure_names(names, max_length: int | None = 20) -> list[str]:
-    """Names for a plotly figure's axes and legends (nnplay.figures shows them literally): long ones cut short with "…" so that they leave the bars room (still distinct: a figure's
-    categories must be; the full names are in the page's text)."""
+    """Names for a plotly figure's axes and legends (nnplay.figures shows them literally): long ones
+    cut short with "…" so that they leave the bars room (still distinct: a figure's categories must
+    be; the full names are in the page's text)."""
     shown = []
     for k, name in enumerate(str(n) for n in names):
         if max_length and len(name) > max_length:

@@ -26,9 +26,11 @@ from streamlit.delta_generator import DeltaGenerator
 from nnplay.config.advice import Advice, advice
 from nnplay.config.links import to_query_string
 from nnplay.config.schema import (
+    FIELD_LABELS,
     ConfigError,
     PlaygroundConfig,
     data_part,
+    live_changes,
     n_inputs,
     n_outputs,
     same_model,
@@ -37,13 +39,12 @@ from nnplay.data.csv_upload import CSV_LIMITS, CSV_MAX_BYTES, csv_columns
 from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.load import load_dataset
 from nnplay.data.mnist import MnistAvailability
-from nnplay.config.schema import FIELD_LABELS, live_changes
 from nnplay.engine.live import WATCH_PACE, LiveRun
 from nnplay.engine.model import build_model, to_keras_bytes
 from nnplay.engine.plane import plane_at, probe_for
 from nnplay.engine.training import History, Trainer
-from nnplay.figures.live_frame import live_reel
 from nnplay.export.keras_script import STRATEGIES, ExportOptions, to_keras_script
+from nnplay.figures.live_frame import live_reel
 from nnplay.figures.playground import (
     loss_figure,
     metric_figure,
@@ -165,7 +166,8 @@ def data_section(setup: Setup) -> Dataset | None:
             (st.warning if note.level == "warning" else st.info)(
                 note.message, icon=":material/warning:" if note.level == "warning" else ":material/lightbulb:")
     if data_error:
-        st.error(plain_markdown(data_error), icon=":material/description:")  # messages quote column names (a link's csv= among them)
+        # Messages quote column names (a link's csv= among them): plain text, never markdown.
+        st.error(plain_markdown(data_error), icon=":material/description:")
     if setup.csv_error:  # said once: in full on the page, and by the uploader only when it is another problem
         setup.csv_notice.error("This file cannot be used: the reason is on the page." if setup.csv_error == data_error
                                else plain_markdown(setup.csv_error))
@@ -528,7 +530,8 @@ def share_and_save(config: PlaygroundConfig, data: Dataset | None, shown: Traine
     base = str(st.context.url or "").split("?")[0]
     st.markdown("**Share link** — opening it restores every control; Train then gives the same loss curve.")
     if shown is not None and shown.history.changes:
-        changed = ", ".join(dict.fromkeys(FIELD_LABELS.get(c.setting, c.setting).lower() for c in shown.history.changes))
+        changed = ", ".join(dict.fromkeys(FIELD_LABELS.get(c.setting, c.setting).lower()
+                                          for c in shown.history.changes))
         st.caption(f"This run's {changed} changed while it trained; a link carries one setup, so Train on this link "
                    "gives the curve of its final settings from the start.")
     st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)

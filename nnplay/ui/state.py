@@ -64,13 +64,13 @@ CONFIG_LOADED: Key[str] = Key("config_loaded", "the file id of the config file l
 MODEL_LOADED: Key[tuple[str, str | None]] = Key("model_upload_outcome",
                                                 "(file id, refusal or None): each model file is read once")
 # ---- training on the Playground (nnplay.ui.training_panel)
-TRAINER: Key["Trainer"] = Key("trainer", "the Trainer of the Playground's model")
-TRAINER_LEASE: Key["Lease"] = Key("trainer_lease", "the pool lease that keeps TRAINER out of other hands")
+TRAINER: Key[Trainer] = Key("trainer", "the Trainer of the Playground's model")
+TRAINER_LEASE: Key[Lease] = Key("trainer_lease", "the pool lease that keeps TRAINER out of other hands")
 RUNS: Key[list] = Key("runs", "the session's finished runs (nnplay.engine.runs.RunRecord), oldest first")
-LIVE: Key["LiveRun"] = Key("live", "the run training in the background, while there is one")
+LIVE: Key[LiveRun] = Key("live", "the run training in the background, while there is one")
 SPEED: Key[str] = Key("speed", "segmented control: 'Watch' (paced, to see it learn) or 'Fast' (as fast as it goes)")
 PACE: Key[float] = Key("pace", "select slider: epochs a second while watching")
-LIVE_SHOWN: Key[tuple[int, int]] = Key("live_shown", "(id of the LiveRun, number of its last reel picture sent to the browser)")
+LIVE_SHOWN: Key[tuple[int, int]] = Key("live_shown", "(id of the LiveRun, number of the last reel picture sent)")
 REWIND: Key[int] = Key("rewind", "select slider 'Epoch': the keyframe epoch shown instead of the latest")
 # ---- the Playground's view (widgets)
 SHOW_TEST: Key[bool] = Key("show_test", "toggle: draw the test points too")
@@ -78,9 +78,9 @@ OVERLAYS: Key[list[int]] = Key("overlays", "multiselect: the numbers of earlier 
 DISCRETIZE: Key[bool] = Key("discretize", "toggle: shade the output by its decision (flat steps), not smoothly")
 EXPORT_STRATEGY: Key[str | None] = Key("export_strategy", "selectbox: the tf.distribute strategy of the Keras code")
 # ---- the Softmax Inspector (nnplay.ui.inspector)
-INSPECTOR_TRAINERS: Key[dict[str, "Trainer"]] = Key("inspector_trainers", "model choice → a Trainer trained here")
-INSPECTOR_LEASES: Key[dict[str, "Lease"]] = Key("inspector_leases", "model choice → the pool lease of that Trainer")
-INSPECTOR_JOB: Key["BackgroundJob"] = Key("inspector_job", "(model choice, lease) training in the background")
+INSPECTOR_TRAINERS: Key[dict[str, Trainer]] = Key("inspector_trainers", "model choice → a Trainer trained here")
+INSPECTOR_LEASES: Key[dict[str, Lease]] = Key("inspector_leases", "model choice → the pool lease of that Trainer")
+INSPECTOR_JOB: Key[BackgroundJob] = Key("inspector_job", "(model choice, lease) training in the background")
 INSPECTOR_SOURCE: Key[str] = Key("inspector_source", "radio: which model the Inspector looks at")
 INSPECTOR_INDEX: Key[int] = Key("inspector_index", "the test example shown")
 INSPECTOR_X1: Key[float] = Key("inspector_x1", "number input: x₁ of the point picked on the plane")
@@ -114,8 +114,8 @@ RACE_EPOCHS: Key[int] = Key("race_epochs", "number input: how many epochs each l
 RACE_TARGET: Key[float] = Key("race_target", "number input: the train loss the lanes race to")
 RACE_RACERS: Key[list[str]] = Key("race_racers", "pills: the optimizer variants in the race")
 RACE_LOG: Key[bool] = Key("race_log", "toggle: the race's loss curves on a log axis")
-RACE_RESULT: Key[tuple[list["Lane"], float]] = Key("race_result", "(the lanes of the last race, its target loss)")
-RACE_JOB: Key["BackgroundJob"] = Key("race_job", "the race running in the background, while it runs")
+RACE_RESULT: Key[tuple[list[Lane], float]] = Key("race_result", "(the lanes of the last race, its target loss)")
+RACE_JOB: Key[BackgroundJob] = Key("race_job", "the race running in the background, while it runs")
 RACE_NOTICE: Key[str] = Key("race_notice", "how the last race was cut short (Stop, the time limit), if it was")
 
 
@@ -125,8 +125,8 @@ def race_lr(variant: str) -> Key[float]:
 
 
 # ---- the Activation Lab (nnplay.ui.activation_lab)
-ACTIVATION_COMPARISON: Key["Comparison"] = Key("actlab_comparison", "the last linear-vs-ReLU comparison trained")
-ACTIVATION_JOB: Key["BackgroundJob"] = Key("actlab_job", "the comparison training in the background, while it trains")
+ACTIVATION_COMPARISON: Key[Comparison] = Key("actlab_comparison", "the last linear-vs-ReLU comparison trained")
+ACTIVATION_JOB: Key[BackgroundJob] = Key("actlab_job", "the comparison training in the background, while it trains")
 ACTIVATION_NOTICE: Key[str] = Key("actlab_notice", "why the last comparison has no result (stopped), said once")
 
 

@@ -20,7 +20,7 @@ import logging
 import math
 import os
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 

@@ -8,7 +8,6 @@ from streamlit.testing.v1 import AppTest
 
 from nnplay.config.links import decode, encode
 from nnplay.config.schema import PlaygroundConfig
-
 from tests.app.playground import train
 
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "1_Playground.py")
@@ -191,7 +190,7 @@ def test_a_reload_is_announced_and_a_saved_model_loads_back():
     assert "trainer" not in reloaded.session_state
     model_uploader(reloaded).set_value(("nnplay_model.keras", saved, "application/octet-stream")).run()
     assert not reloaded.exception, reloaded.exception
-    assert [(l.units, l.activation) for l in config_of(reloaded).hidden] == [(6, "relu"), (3, "tanh")]
+    assert [(layer.units, layer.activation) for layer in config_of(reloaded).hidden] == [(6, "relu"), (3, "tanh")]
     assert any(i.value.startswith("Loaded nnplay_model.keras") for i in reloaded.info)
     assert next(m.value for m in reloaded.metric if m.label == "Test accuracy") == accuracy
     assert not button(reloaded, "Continue").disabled

@@ -37,8 +37,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # playwright is imported lazily so a missing install can skip, not crash
     from playwright.sync_api import Browser, Locator, Page, Playwright
@@ -237,7 +238,7 @@ class StreamlitServer:
             self._log_file.flush()
             self._log_file.close()
 
-    def __enter__(self) -> "StreamlitServer":
+    def __enter__(self) -> StreamlitServer:
         self.start()
         return self
 
@@ -327,7 +328,7 @@ _IDLE_JS = r"""
 """
 
 
-def launch_browser(playwright: "Playwright") -> "Browser":
+def launch_browser(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
         headless=True,
@@ -337,7 +338,7 @@ def launch_browser(playwright: "Playwright") -> "Browser":
     )
 
 
-def new_page(browser: "Browser", base_url: str | None = None) -> "Page":
+def new_page(browser: Browser, base_url: str | None = None) -> Page:
     """A page in a fresh context (own cookies/session), 1400x1000, 30 s default timeout."""
     context = browser.new_context(
         viewport=VIEWPORT,
@@ -354,13 +355,13 @@ def new_page(browser: "Browser", base_url: str | None = None) -> "Page":
     return context.new_page()
 
 
-def runs_finished(page: "Page") -> int:
+def runs_finished(page: Page) -> int:
     """How many script runs have finished since this document loaded."""
     return int(page.evaluate("() => window.__nnplayRuns || 0"))
 
 
 def wait_for_app_idle(
-    page: "Page", *, after: int = 0, timeout: float = RUN_TIMEOUT_MS, settle_ms: int = 250
+    page: Page, *, after: int = 0, timeout: float = RUN_TIMEOUT_MS, settle_ms: int = 250
 ) -> None:
     """Wait until more than `after` script runs have finished and the app is idle."""
     try:
@@ -380,7 +381,7 @@ def wait_for_app_idle(
 
 
 @contextlib.contextmanager
-def expect_rerun(page: "Page", *, timeout: float = RUN_TIMEOUT_MS) -> Iterator[None]:
+def expect_rerun(page: Page, *, timeout: float = RUN_TIMEOUT_MS) -> Iterator[None]:
     """Wrap an interaction that triggers a rerun; on exit, wait for that rerun to finish.
 
         with expect_rerun(page):
@@ -401,13 +402,13 @@ def app_url(base_url: str, path: str = "", query: str | Mapping[str, object] = "
 
 
 def open_app(
-    page: "Page",
+    page: Page,
     base_url: str,
     path: str = "",
     query: str | Mapping[str, object] = "",
     *,
     timeout: float = RUN_TIMEOUT_MS,
-) -> "Page":
+) -> Page:
     """Navigate to a page of the app (``path`` = URL path of a page, e.g. "Playground"; ``query``
     a string "a=1&b=2" or a dict) and wait until the app is rendered and its first run is done."""
     page.goto(app_url(base_url, path, query), wait_until="domcontentloaded", timeout=timeout)
@@ -417,8 +418,8 @@ def open_app(
 
 
 def wait_for_text(
-    page: "Page", text: str | re.Pattern, *, exact: bool = False, timeout: float | None = None
-) -> "Locator":
+    page: Page, text: str | re.Pattern, *, exact: bool = False, timeout: float | None = None
+) -> Locator:
     """Wait until `text` is visible somewhere on the page; return the (first visible) match.
     A plain string matches case-insensitively as a substring unless exact=True."""
     loc = page.get_by_text(text, exact=exact).filter(visible=True).first
@@ -427,11 +428,11 @@ def wait_for_text(
 
 
 def click_button(
-    page: "Page",
+    page: Page,
     label: str,
     *,
     wait: bool = True,
-    scope: "Page | Locator | None" = None,
+    scope: Page | Locator | None = None,
     timeout: float = RUN_TIMEOUT_MS,
 ) -> None:
     """Click the button whose accessible name is exactly `label` (st.button, form submit,
@@ -445,7 +446,7 @@ def click_button(
         button.click()
 
 
-def choose_option(page: "Page", scope: "Page | Locator", label: str, option: str) -> None:
+def choose_option(page: Page, scope: Page | Locator, label: str, option: str) -> None:
     """Pick `option` in the st.selectbox labelled `label`, as a person does: open it, type, Enter;
     then wait for the rerun it causes."""
     box = scope.locator("[data-testid=stSelectbox]").filter(has_text=label)
@@ -459,7 +460,7 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "screenshot"
 
 
-def screenshot(page: "Page", name: str, *, full_page: bool = False) -> Path:
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     """Save a PNG to test-artifacts/<name>.png and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{_safe_name(name)}.png"
@@ -467,17 +468,17 @@ def screenshot(page: "Page", name: str, *, full_page: bool = False) -> Path:
     return path
 
 
-def current_query(page: "Page", *, multi: bool = False) -> dict:
+def current_query(page: Page, *, multi: bool = False) -> dict:
     """The page URL's query parameters: {key: last value}, or {key: [values]} with multi=True."""
     parsed = urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query, keep_blank_values=True)
     return parsed if multi else {k: v[-1] for k, v in parsed.items()}
 
 
-def exception_texts(page: "Page") -> list[str]:
+def exception_texts(page: Page) -> list[str]:
     return page.locator("[data-testid=stException]").all_inner_texts()
 
 
-def assert_no_exception(page: "Page") -> None:
+def assert_no_exception(page: Page) -> None:
     """Fail with the exception box's text if the page shows a Streamlit exception."""
     texts = exception_texts(page)
     assert not texts, f"the page shows {len(texts)} exception box(es):\n" + "\n---\n".join(texts)

@@ -24,7 +24,10 @@ FOREIGN_JS = """
 () => {
   const offsite = (value) => {
     if (!value || value.startsWith('#') || value.startsWith('data:')) return false;
-    try { const url = new URL(value, location.href); return url.host !== location.host || url.protocol !== location.protocol; }
+    try {
+      const url = new URL(value, location.href);
+      return url.host !== location.host || url.protocol !== location.protocol;
+    }
     catch (e) { return true; }
   };
   const attr = (el, names) => names.map(n => el.getAttribute(n)).find(v => v);

@@ -72,7 +72,8 @@ RUN_CONFIGS: dict[str, PlaygroundConfig] = {
 }
 
 CSV_TEXT = "petal length,petal width,species\n" + "".join(
-    f"{1 + (i % 3) * 2 + (i % 5) * 0.1:.2f},{0.2 + (i % 3) * 0.8 + (i % 7) * 0.05:.2f},{['setosa', 'versicolor', 'virginica'][i % 3]}\n"
+    f"{1 + (i % 3) * 2 + (i % 5) * 0.1:.2f},{0.2 + (i % 3) * 0.8 + (i % 7) * 0.05:.2f},"
+    f"{['setosa', 'versicolor', 'virginica'][i % 3]}\n"
     for i in range(60)
 )
 
@@ -325,7 +326,8 @@ def test_default_script_reads_like_the_course():
     lines = script.splitlines()
     assert lines[0].startswith('"""') and script.endswith("\n")
     assert "import numpy as np" in lines and "import tensorflow as tf" in lines and "import keras" in lines
-    assert 'keras.layers.Dense(units=4, activation="tanh", kernel_initializer=glorot(seed=0), name="hidden_1"),' in script
+    assert ('keras.layers.Dense(units=4, activation="tanh", kernel_initializer=glorot(seed=0), name="hidden_1"),'
+            in script)
     assert "keras.Input(shape=(2,))" in script
     assert "optimizer = keras.optimizers.SGD(learning_rate=0.03, momentum=0.0, nesterov=False)" in lines
     assert "loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)" in lines
@@ -403,7 +405,8 @@ def test_csv_shapes_come_from_the_data_unless_known():
 
 
 def test_codegen_imports_no_tensorflow():
-    code = "import sys, nnplay.export.keras_script; print(sorted(m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules))"
+    code = ("import sys, nnplay.export.keras_script; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'streamlit') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
@@ -507,7 +510,7 @@ def test_multiworker_export_trains_with_two_workers(tmp_path):
                                                  stderr=subprocess.STDOUT, text=True)))
     facts = []
     try:
-        for folder, process in workers:
+        for _folder, process in workers:
             output, _ = process.communicate(timeout=600)
             assert process.returncode == 0, output[-4000:]
             assert f"2 replica(s) in sync, task worker {len(facts)}" in output, output[-2000:]

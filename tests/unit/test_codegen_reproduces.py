@@ -238,7 +238,8 @@ def _run_alone(script: str, tmp_path: Path, env: dict) -> subprocess.CompletedPr
 
 
 def test_missing_idx_files_exit_with_where_to_get_them(tmp_path):
-    source = mnist_data.MnistSource("idx", str(tmp_path / "gone"), ("test",), mnist_data.OFFICIAL_MNIST.test_digit_counts)
+    source = mnist_data.MnistSource("idx", str(tmp_path / "gone"), ("test",),
+                                    mnist_data.OFFICIAL_MNIST.test_digit_counts)
     config = MNIST_CONFIGS["mnist_test_set"]
     empty = tmp_path / "empty"
     empty.mkdir()

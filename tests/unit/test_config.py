@@ -140,7 +140,8 @@ def test_csv_without_a_target_yet_is_a_valid_setup():
 @pytest.mark.parametrize(
     "data, field, words",
     [
-        ({"hidden": [{"units": True, "activation": "relu"}]}, "hidden[0].units", "Layer 1 units must be a whole number; it is true"),
+        ({"hidden": [{"units": True, "activation": "relu"}]}, "hidden[0].units",
+         "Layer 1 units must be a whole number; it is true"),
         ({"hidden": [{"units": 1e400, "activation": "relu"}]}, "hidden[0].units", "it is Infinity"),
         ({"hidden": [{"units": float("inf"), "activation": "relu"}]}, "hidden[0].units", "whole number"),
         ({"hidden": [{"units": 8.0, "activation": "relu"}]}, "hidden[0].units", "whole number"),
@@ -170,7 +171,8 @@ def test_a_config_file_of_the_wrong_kinds_is_refused_not_coerced(data, field, wo
 
 def test_a_config_file_with_an_endless_number_is_refused_not_a_crash():
     # A float cannot hold the first; Python will not even read the second.
-    for digits, words in ((400, "Learning rate must be a number; it is Infinity"), (5000, "numbers of a sensible size")):
+    for digits, words in ((400, "Learning rate must be a number; it is Infinity"),
+                          (5000, "numbers of a sensible size")):
         with pytest.raises(ConfigError) as error:
             config_from_json('{"learning_rate": 1' + "0" * digits + "}")
         assert words in error.value.explained()

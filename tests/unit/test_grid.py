@@ -75,7 +75,8 @@ def test_output_matches_the_model_at_each_point(task_probe):
     view = probe.evaluate()
     for i, j in [(0, 0), (0, RES - 1), (RES - 1, 0), (5, 17)]:
         point = np.array([[view.xs[j], view.ys[i]]], np.float32)
-        expected = to_probabilities(trainer.config, trainer.raw_outputs(transform_features(point, trainer.config.features)))
+        features = transform_features(point, trainer.config.features)
+        expected = to_probabilities(trainer.config, trainer.raw_outputs(features))
         np.testing.assert_allclose(view.output[i, j], expected[0], rtol=1e-4, atol=1e-5)
 
 

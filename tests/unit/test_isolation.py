@@ -129,8 +129,8 @@ def test_pool_hands_an_ended_sessions_trainer_to_the_next_one_restarted_never_tw
     assert other.trainer is not used and pool.built == 3
 
 
-@pytest.mark.parametrize("first_import", ["nnplay.labs.optimizer.surfaces", "nnplay.labs.optimizer.trajectories", "nnplay.engine.training",
-                                          "nnplay.labs.activation.experiments"])
+@pytest.mark.parametrize("first_import", ["nnplay.labs.optimizer.surfaces", "nnplay.labs.optimizer.trajectories",
+                                          "nnplay.engine.training", "nnplay.labs.activation.experiments"])
 def test_the_thread_setting_holds_whichever_engine_module_a_page_imports_first(first_import):
     # A fresh interpreter: in this one TensorFlow's runtime may have started long ago.
     import subprocess

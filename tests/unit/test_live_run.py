@@ -73,7 +73,8 @@ def test_a_change_requested_of_a_live_run_is_the_same_as_applying_it_by_hand(dat
     by_hand.run_to_end(BASE.epochs - k)
     assert live.trainer.history.test_loss == by_hand.history.test_loss
     assert live.result.status == "finished" and live.trainer.epoch == BASE.epochs
-    assert [(c.epoch, c.setting, c.old, c.new) for c in live.trainer.history.changes] == [(k, "learning_rate", 0.03, 0.3)]
+    changes = [(c.epoch, c.setting, c.old, c.new) for c in live.trainer.history.changes]
+    assert changes == [(k, "learning_rate", 0.03, 0.3)]
 
 
 def test_changing_the_epochs_mid_run_moves_the_end_of_the_run(data):

@@ -99,7 +99,8 @@ def test_multilabel_points_follow_the_chosen_label():
 def test_boundary_figure_every_task(task, discretize):
     config, data = toy(task)
     view = fake_view(config, data)
-    fig = playground.boundary_figure(view, data, task, discretize=discretize, label_index=1 if task == "multilabel" else 0)
+    fig = playground.boundary_figure(view, data, task, discretize=discretize,
+                                     label_index=1 if task == "multilabel" else 0)
     background = fig.data[0]
     assert background.type == ("image" if task == "multiclass" else "heatmap")
     if background.type == "heatmap":
@@ -184,7 +185,8 @@ def test_network_figure_links_and_thumbnails():
     labels = next(t for t in fig.data if t.name == "labels").text
     assert "x₁" in labels and "x₂" in labels and "ŷ" in labels
     fig.to_json()
-    named = playground.network_figure(replace(config, features=("x1sq", "sinx2")), weights, input_names=["x1sq", "sinx2"])
+    named = playground.network_figure(replace(config, features=("x1sq", "sinx2")), weights,
+                                      input_names=["x1sq", "sinx2"])
     assert {"x₁²", "sin x₂"} <= set(next(t for t in named.data if t.name == "labels").text)
 
 
@@ -214,7 +216,8 @@ def test_network_six_by_eight_is_readable():
 
 def test_network_without_hidden_layers_and_a_wide_2d_layer():
     config, data = toy("binary")
-    bare = playground.network_figure(replace(config, hidden=()), fake_weights([2, 1]), fake_view(config, data, hidden=()))
+    bare = playground.network_figure(replace(config, hidden=()), fake_weights([2, 1]),
+                                     fake_view(config, data, hidden=()))
     assert bare.layout.meta == {"nodes": 3, "links": 2, "thumbnails": 3}
     wide = replace(config, hidden=(HiddenLayer(40, "relu"),))
     fig = playground.network_figure(wide, fake_weights([2, 40, 1]), fake_view(config, data, hidden=(40,)))
@@ -245,7 +248,8 @@ def test_confusion_figure_shows_the_matrix():
     np.testing.assert_array_equal(np.asarray(heat.z), matrix)
     assert list(heat.x) == list(heat.y) == ["a", "b", "c"]
     assert heat.texttemplate == "%{z}" and fig.layout.yaxis.autorange == "reversed"
-    np.testing.assert_allclose(np.asarray(results.confusion_figure(evaluation, normalize=True).data[0].z).sum(axis=1), 1)
+    normalized = np.asarray(results.confusion_figure(evaluation, normalize=True).data[0].z)
+    np.testing.assert_allclose(normalized.sum(axis=1), 1)
 
 
 def test_label_accuracy_figure():

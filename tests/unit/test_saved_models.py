@@ -57,7 +57,8 @@ def test_a_model_that_does_not_fit_is_refused_saying_why(config, inputs, outputs
 
 
 def test_only_dense_stacks_load():
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.Dropout(0.5),
+                              keras.layers.Dense(1)])
     with pytest.raises(ModelFileError, match="Dropout"):
         setup_for_model(read_model(to_keras_bytes(model)), PlaygroundConfig(), 2, 1)
 

@@ -83,7 +83,7 @@ def test_every_option_says_why(settings):
     for i, line in enumerate(lines):
         text = line.strip()
         if text and not text.startswith(("#", "[")) and "=" in text:
-            previous = next(l.strip() for l in reversed(lines[:i]) if l.strip())
+            previous = next(line.strip() for line in reversed(lines[:i]) if line.strip())
             assert previous.startswith("#") or "=" in previous, f"no comment above {text!r}"
 
 

@@ -106,7 +106,8 @@ def test_the_lab_runs_exactly_keras_optimizer_steps(kind):
     ours = run_optimizer(surface, kind, start, lr, 6)
     w = keras.Variable(np.array(start), dtype="float64")
     variant = VARIANTS[kind]  # the Keras class with the variant's own arguments, built here by hand
-    optimizer = getattr(keras.optimizers, OPTIMIZERS[variant.optimizer].keras_class)(learning_rate=lr, **dict(variant.settings))
+    keras_class = getattr(keras.optimizers, OPTIMIZERS[variant.optimizer].keras_class)
+    optimizer = keras_class(learning_rate=lr, **dict(variant.settings))
     expected = [w.numpy()]
     for _ in range(6):
         with tf.GradientTape() as tape:

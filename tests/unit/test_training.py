@@ -88,7 +88,7 @@ def test_continue_equals_one_long_run():
 
 def test_stop_keeps_weights_and_history():
     trainer = trainer_for(replace(PlaygroundConfig(), **SMALL))
-    for snapshot in trainer.run(500):
+    for snapshot in trainer.run(500):  # noqa: B007 (the first snapshot is kept on purpose)
         break  # the caller stops at the first snapshot
     assert trainer.epoch == snapshot.epoch == len(trainer.history) < 500
     assert trainer.last_result.status == "stopped"

@@ -16,8 +16,8 @@ Four experiments, each a plain function a page, a test or a notebook can call:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 import keras
 import numpy as np

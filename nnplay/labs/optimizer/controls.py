@@ -7,7 +7,8 @@ puts them on the page.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from nnplay.config.catalog import datasets_for, is_toy
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig

@@ -12,8 +12,8 @@ valley, a saddle point, and Himmelblau's function with four minima.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import keras
 import numpy as np

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import keras
 import numpy as np
@@ -114,7 +114,7 @@ class Trajectory:
         close = np.flatnonzero(self.distances_to(point) <= tolerance)
         return int(close[0]) if close.size else None
 
-    def head(self, n_steps: int) -> "Trajectory":
+    def head(self, n_steps: int) -> Trajectory:
         """The first n_steps steps (for stepping through a run)."""
         n = max(0, min(n_steps, self.steps))
         return Trajectory(self.kind, self.learning_rate, self.positions[: n + 1], self.costs[: n + 1],
