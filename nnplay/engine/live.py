@@ -18,6 +18,7 @@ Nothing here calls Streamlit: the thread only trains and records.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -28,10 +29,12 @@ import numpy as np
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.engine.training import RunResult, Snapshot, Trainer
 
+_LOG = logging.getLogger(__name__)
 FRAME_S = 0.05  # Watch: a picture every 50 ms (the reel), so the browser can paint 20 a second
 FAST_CHUNK_S = 0.25  # Fast: chunks grow to about this long (a Stop or a change waits at most this)
 PAUSE_LIMIT_S = 30 * 60  # a run paused this long (its tab closed, most likely) ends, freeing its trainer
 WATCH_PACE = 30.0  # epochs a second by default when watching: TF Playground shows up to 60
+ORPHAN_GRACE_S = 3.0  # a run whose page has been gone this long stops (a reconnect within it keeps the run)
 REEL_FRAMES = 40  # the reel keeps this many recent pictures (2 s of Watch): enough between two polls
 
 
@@ -49,8 +52,11 @@ class LiveRun:
     """`epochs` more epochs of `trainer` in a daemon thread, controlled from any thread."""
 
     def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None,
-                 pace: float | None = None, paused: bool = False):
+                 pace: float | None = None, paused: bool = False, connected=None):
+        """connected: a callable saying whether the page that started the run is still open (any
+        thread may call it); once it has said no for ORPHAN_GRACE_S, the run stops."""
         self.trainer = trainer
+        self.connected = Watch(connected)
         self.lease = lease  # a nnplay.engine.pool lease, held while the thread runs: no other session gets the trainer
         self.recorded = False  # set by the page once the run is in the run history
         self.max_seconds = max_seconds  # of training; time spent paused does not count
@@ -170,6 +176,8 @@ class LiveRun:
                     return "train", 0
                 if time.monotonic() - paused_since > PAUSE_LIMIT_S:
                     return "stop", 0
+                if self.connected.gone():
+                    return "abandoned", 0
                 # Paused: the epoch on screen can be rewound to, and back from.
                 if self.trainer.keyframes.last_epoch != self.trainer.epoch:
                     self.trainer.keyframes.keep(self.trainer.epoch, self.trainer.model.get_weights())
@@ -203,7 +211,8 @@ class LiveRun:
         try:
             while True:
                 move, n = self._next_move()
-                if move == "stop":
+                if move in ("stop", "abandoned"):
+                    status = "abandoned" if move == "abandoned" else status
                     break
                 if move == "step":
                     self.target_epoch = max(self.target_epoch, trainer.epoch + 1)
@@ -232,18 +241,43 @@ class LiveRun:
                 if self.max_seconds is not None and trained > self.max_seconds and trainer.epoch < self.target_epoch:
                     status = "time_budget"
                     break
+                if self.connected.gone():
+                    status = "abandoned"
+                    break
                 if self.pace and move == "train":
                     next_frame = max(next_frame + n / self.pace, time.monotonic() - FRAME_S)
                     self._rest(next_frame - time.monotonic())
                 else:
                     fast_chunk = max(1, min(fast_chunk * 4, int(FAST_CHUNK_S / max(seconds / n, 1e-6))))
                     next_frame = time.monotonic()
-        except Exception as exc:  # shown on the page; never lost in a thread
+        except Exception as exc:  # shown on the page, and logged: the page may be gone
             self.error = exc
+            _LOG.exception("A run failed at epoch %d", trainer.epoch)
         finally:  # the result first: whatever happens after, the run counts as ended
             self.result = trainer.last_result = trainer.ended(status, self.first_epoch, trained, diverged)
+            if status == "abandoned":  # the server's log says where a closed tab's CPU went back
+                _LOG.info("A run stopped at epoch %d: its page was closed.", trainer.epoch)
             if trainer.epoch > self.first_epoch:  # the last epoch can always be rewound to
                 trainer.keyframes.keep(trainer.epoch, trainer.model.get_weights())
+
+
+class Watch:
+    """Whether the page is still there, from a `connected()` callable (None: always there). It
+    says gone only after ORPHAN_GRACE_S of "no", so a reconnecting browser keeps its run."""
+
+    def __init__(self, connected=None, grace: float = ORPHAN_GRACE_S):
+        self._connected = connected
+        self._grace = grace
+        self._missing_since: float | None = None
+
+    def gone(self) -> bool:
+        if self._connected is None or self._connected():
+            self._missing_since = None
+            return False
+        now = time.monotonic()
+        if self._missing_since is None:
+            self._missing_since = now
+        return now - self._missing_since >= self._grace
 
 
 class BackgroundJob:
@@ -252,13 +286,14 @@ class BackgroundJob:
 
     `work(progress)` does it, calling progress(fraction done, what it is doing) as it goes;
     progress returns True once the work should end early (stop() was called, or `max_seconds`
-    have passed), and `work` then returns what it has so far. The page polls `fraction`, `text`
-    and `done`; once done, `result` (work's return value) or `error`, and `ended`: "finished",
-    "stopped" or "time_budget".
+    have passed, or its page is gone), and `work` then returns what it has so far. The page polls
+    `fraction`, `text` and `done`; once done, `result` (work's return value) or `error`, and
+    `ended`: "finished", "stopped", "time_budget" or "abandoned".
     """
 
-    def __init__(self, work, max_seconds: float | None = None):
+    def __init__(self, work, max_seconds: float | None = None, connected=None):
         self.work = work
+        self.connected = Watch(connected)  # a job whose page is gone stops, as a LiveRun does
         self.max_seconds = max_seconds
         self.fraction = 0.0
         self.text = "Starting…"
@@ -282,6 +317,11 @@ class BackgroundJob:
         if self.max_seconds is not None and self.seconds > self.max_seconds:
             self._stop.set()
             self.ended = self.ended or "time_budget"
+        if self.connected.gone():
+            if not self._stop.is_set():
+                _LOG.info("A background job stopped: its page was closed.")
+            self._stop.set()
+            self.ended = self.ended or "abandoned"
         return self._stop.is_set()
 
     def stop(self, wait: bool = True) -> None:

@@ -221,7 +221,7 @@ class History:
 class RunResult:
     """How a run ended: finished, stopped by the caller, diverged, or out of time."""
 
-    status: str  # "finished" | "stopped" | "diverged" | "time_budget"
+    status: str  # "finished" | "stopped" | "diverged" | "time_budget" | "abandoned" (its page was closed)
     epochs_run: int
     seconds: float
     message: str = ""
@@ -410,6 +410,7 @@ class Trainer:
             "stopped": f"Stopped at epoch {self.epoch}; the model so far is kept.",
             "time_budget": f"Stopped after {elapsed:.0f} s, the time limit of one run; the model so far is kept "
                            f"(epoch {self.epoch}). Press Continue to train on.",
+            "abandoned": f"Stopped at epoch {self.epoch}: the page that ran it was closed. The model so far is kept.",
         }
         message = self._divergence_message(diverged) if status == "diverged" else messages[status]
         return RunResult(status, self.epoch - first_epoch, elapsed, message, diverged_epoch=diverged)

@@ -20,6 +20,7 @@ from nnplay.ui.training_panel import final_evaluation
 # Material icons: Streamlit ships their font (an emoji needs a colour emoji font, which many
 # Linux browsers lack).
 ICONS = {"finished": ":material/check_circle:", "stopped": ":material/stop_circle:", "time_budget": ":material/timer:",
+         "abandoned": ":material/tab_close:",
          "diverged": ":material/local_fire_department:", "loaded": ":material/upload_file:"}
 
 

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 from nnplay.engine.live import BackgroundJob, LiveRun
 from nnplay.engine.metrics import Evaluation, evaluate
@@ -37,6 +38,7 @@ RUN_BUDGET_ENV = "NNPLAY_RUN_BUDGET_S"  # a hosted demo may set its own (README:
 POLLS_PER_S = 5  # the live panel's polls a second while a run plays; each brings the pictures since the last
 FAST_POLLS_PER_S = 4  # Fast mode trains a picture every ~0.25 s: the training gets the CPU
 _LOG = logging.getLogger(__name__)
+get_logger("nnplay")  # nnplay's log lines (nnplay.engine among them) go where Streamlit's go, at its level
 _RECORDING = threading.Lock()  # held only to mark a run recorded, never while a run is waited for
 keras_cleanup.install()  # no clear_session() after each of the live panel's 20 reruns a second
 
@@ -141,7 +143,7 @@ def start_run(model_trainer: Trainer, epochs: int, pace: float | None, paused: b
     first); `pace` epochs a second (Watch), None for as fast as it goes (Fast)."""
     end_run()
     live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(), lease=state.TRAINER_LEASE.get(),
-                   pace=pace, paused=paused).start()
+                   pace=pace, paused=paused, connected=session_watch()).start()
     state.LIVE.set(live)
     state.REWIND.pop()
     return live
@@ -193,6 +195,20 @@ def live_panel(draw_frame: Callable[[LiveRun], None]) -> None:
     panel()
 
 
+def session_watch() -> Callable[[], bool] | None:
+    """Whether this session's browser is still connected, as a callable any thread may call (the
+    runtime's is_active_session is thread-safe): a run whose tab was closed stops within seconds
+    instead of training on for nobody. None without a server (AppTest): always connected."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), context.session_id
+    return lambda: runtime.is_active_session(session_id)
+
+
 def run_time_budget() -> float:
     """Seconds one run may take: $NNPLAY_RUN_BUDGET_S when it is a positive number, else 300.
     Read at every run, so a changed environment needs no restart of the import."""
@@ -230,7 +246,7 @@ def start_job(key: state.Key, work) -> BackgroundJob:
     earlier = key.get()
     if earlier is not None and not earlier.done:
         earlier.stop()
-    job = BackgroundJob(work, max_seconds=run_time_budget()).start()
+    job = BackgroundJob(work, max_seconds=run_time_budget(), connected=session_watch()).start()
     key.set(job)
     return job
 

@@ -156,3 +156,23 @@ def test_the_epoch_slider_rewinds_the_boundary(page, streamlit_server, server_lo
     screenshot(page, "live-play-rewound")
     assert_no_exception(page)
     server_log.assert_no_traceback()
+
+
+def test_closing_the_tab_mid_run_stops_the_run_within_seconds(browser, streamlit_server, server_log):
+    tab = harness.new_page(browser)
+    try:
+        start(tab, streamlit_server, PlaygroundConfig(epochs=2000))  # the cap: 66 s when watched
+        wait_for_epoch_past(tab, 10)
+        # Leaving the page closes its WebSocket, as closing the tab does. (Playwright's context.close()
+        # kills the renderer without always closing the socket: the server then waits for its ping
+        # timeout, server.websocketPingInterval.)
+        tab.goto("about:blank")
+    finally:
+        tab.context.close()
+    closed = time.monotonic()
+    deadline = closed + 30
+    while "its page was closed" not in server_log.text():
+        assert time.monotonic() < deadline, f"the run of a closed tab trained on; the log:\n{server_log.text()[-2000:]}"
+        time.sleep(0.2)
+    print(f"the closed tab's run stopped {time.monotonic() - closed:.1f} s after the close")
+    server_log.assert_no_traceback()

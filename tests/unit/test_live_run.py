@@ -262,3 +262,44 @@ def test_a_trainer_keeps_a_few_compiled_chunk_functions_not_one_per_batch_size_e
     trainer.apply_settings(replace(BASE, batch_size=5))  # still kept: no new compile
     assert len(trainer._chunk_functions) == MAX_CHUNK_FUNCTIONS
     assert trainer.epoch == 7 and trainer.config.batch_size == 5
+
+
+class Tab:
+    """A browser tab the test can close: what session_watch() tells a run."""
+
+    def __init__(self):
+        self.open = True
+
+    def __call__(self) -> bool:
+        return self.open
+
+
+def test_a_run_whose_page_is_closed_stops_after_a_grace_of_seconds_and_a_brief_drop_does_not(data):
+    from nnplay.engine.live import ORPHAN_GRACE_S
+
+    tab = Tab()
+    live = LiveRun(Trainer(BASE, data), 100_000, pace=40.0, connected=tab).start()
+    deadline = time.monotonic() + 30
+    while live.trainer.epoch < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    tab.open = False  # a reconnect within the grace keeps the run
+    time.sleep(ORPHAN_GRACE_S / 3)
+    tab.open = True
+    time.sleep(ORPHAN_GRACE_S)
+    assert not live.done
+    tab.open = False
+    closed = time.monotonic()
+    assert live.wait(ORPHAN_GRACE_S + 5), "the run trained on for a closed page"
+    assert time.monotonic() - closed >= ORPHAN_GRACE_S * 0.9
+    assert live.result.status == "abandoned" and "page that ran it was closed" in live.result.message
+
+
+def test_a_paused_run_and_a_job_whose_page_is_closed_stop_too(data):
+    from nnplay.engine.live import ORPHAN_GRACE_S, BackgroundJob
+
+    tab = Tab()
+    paused = LiveRun(Trainer(BASE, data), 100_000, paused=True, connected=tab).start()
+    job = BackgroundJob(counting_work(100_000, pause=0.01), connected=tab).start()
+    tab.open = False
+    assert paused.wait(ORPHAN_GRACE_S + 5) and paused.result.status == "abandoned"
+    assert job.wait(ORPHAN_GRACE_S + 5) and job.ended == "abandoned"
