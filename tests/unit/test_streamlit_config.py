@@ -48,6 +48,8 @@ def test_values_have_the_types_streamlit_expects(settings):
         expected = known[key].type
         if key == "client.showErrorLinks":  # a str option that also takes true/false
             assert value in (True, False, "auto", "true", "false"), value
+        elif known[key].multiple:  # a list option: a list of its type
+            assert isinstance(value, list) and all(isinstance(v, expected) for v in value), (key, value)
         else:
             assert isinstance(value, expected), (key, value, expected)
 
@@ -58,6 +60,15 @@ def test_public_demo_settings(settings):
     assert server["runOnSave"] is False and server["fileWatcherType"] == "none"
     assert server["enableCORS"] is True and server["enableXsrfProtection"] is True
     assert server["enableStaticServing"] is False
+    # No extra CORS origins; no Host allow-list in the file: a demo is reached by its public host
+    # name, which the file cannot know (a list without it refuses every WebSocket). A deployment sets
+    # STREAMLIT_SERVER_ALLOWED_HOSTS instead, as the README says.
+    assert server["corsAllowedOrigins"] == []
+    assert server["allowedHosts"] == []
+    # /_stcore/metrics is public: it reports cheap counts, no object-graph walk per request, and no
+    # visitor attributes.
+    assert server["enableExpensiveMemoryStats"] is False
+    assert not server.get("unsafeMetricsUserAttributes") and not server.get("trustedUserHeaders")
     assert 1 <= server["maxMessageSize"] <= 100
     assert config_max_cache_data_size_to_bytes(server["maxCacheDataSize"]) == 2**30
     assert 60 <= server["disconnectedSessionTTL"] <= 600
@@ -75,6 +86,12 @@ def test_upload_limit_matches_the_csv_cap_and_the_readme(settings):
     megabytes = settings["server"]["maxUploadSize"]
     assert megabytes * 2**20 == CSV_MAX_BYTES  # Streamlit counts it in MiB, as CSV_MAX_BYTES does
     assert f"CSV upload | ≤ {megabytes} MB" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_says_metrics_are_public_and_how_to_set_the_hosts():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "**`/_stcore/metrics` is public**" in readme
+    assert "STREAMLIT_SERVER_ALLOWED_HOSTS=" in readme
 
 
 def test_every_option_says_why(settings):
@@ -101,5 +118,7 @@ def test_streamlit_reads_the_file(monkeypatch):
         assert st_config.get_option("client.showErrorDetails") == "none"
         assert st_config.get_option("server.maxUploadSize") == CSV_MAX_BYTES // 2**20
         assert st_config.get_option("server.fileWatcherType") == "none"
+        assert st_config.get_option("server.allowedHosts") == []
+        assert st_config.get_option("server.enableExpensiveMemoryStats") is False
     finally:
         st_config.get_config_options(force_reparse=True)
