@@ -352,9 +352,14 @@ class BrowserSession:
 
         page = self.page
         page.get_by_role("button", name="Train", exact=True).click()
-        page.wait_for_function(f"() => ({LIVE_EPOCH_JS})() >= 1", timeout=BROWSER_WAIT_MS, polling=100)
+        finished = page.get_by_text(re.compile(r"^Finished"))
+        deadline = time.monotonic() + BROWSER_WAIT_MS / 1000
+        while page.evaluate(LIVE_EPOCH_JS) < 1 and not finished.count():  # a short run may end unpainted
+            assert time.monotonic() < deadline, "the warm-up run painted no epoch and did not finish"
+            time.sleep(0.1)
         page.get_by_role("button", name="Stop", exact=True).click(force=True)  # the live view repaints around it
-        harness.wait_for_text(page, re.compile(r"^Stopped"), timeout=BROWSER_WAIT_MS)
+        # (a short run may have finished before its first picture was painted: Stop is then disabled)
+        harness.wait_for_text(page, re.compile(r"^(Stopped|Finished)"), timeout=BROWSER_WAIT_MS)
         # Idle, not "one more run finished": the fragment's runs race the Stop's rerun in the run counter,
         # and once stopped nothing polls any more.
         harness.wait_for_app_idle(page, timeout=BROWSER_WAIT_MS, settle_ms=500)

@@ -52,9 +52,12 @@ class LiveRun:
     """`epochs` more epochs of `trainer` in a daemon thread, controlled from any thread."""
 
     def __init__(self, trainer: Trainer, epochs: int, max_seconds: float | None = None, lease=None,
-                 pace: float | None = None, paused: bool = False, connected=None):
+                 pace: float | None = None, paused: bool = False, connected=None, prepare=None):
         """connected: a callable saying whether the page that started the run is still open (any
-        thread may call it); once it has said no for ORPHAN_GRACE_S, the run stops."""
+        thread may call it); once it has said no for ORPHAN_GRACE_S, the run stops. prepare: work
+        the thread does before the first epoch, while the page says it is compiling (the page's
+        own plane probe), so the page's first poll of the run does not compile it."""
+        self.prepare = prepare
         self.trainer = trainer
         self.connected = Watch(connected)
         self.lease = lease  # a nnplay.engine.pool lease, held while the thread runs: no other session gets the trainer
@@ -209,6 +212,8 @@ class LiveRun:
         next_frame = time.monotonic()
         status, diverged = "stopped", None
         try:
+            if self.prepare is not None:
+                self.prepare()
             while True:
                 move, n = self._next_move()
                 if move in ("stop", "abandoned"):

@@ -14,6 +14,7 @@ draws behind the data, with TF Playground's "discretize output" option.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,7 @@ from nnplay.data.generators import transform_features
 
 # The toy generators put their points in about [-6, 6]² (see nnplay.data).
 INPUT_RANGE: tuple[float, float] = (-6.0, 6.0)
+_TWIN_LOCK = threading.RLock()  # plane_at's twin model: one set_weights + evaluate at a time
 
 
 @dataclass
@@ -187,13 +189,14 @@ def probe_for(trainer) -> PlaneProbe:
 def plane_at(trainer, weights, epoch: int) -> PlaneView:
     """The plane as the model was with `weights` (a keyframe) after `epoch` epochs. A twin of the
     model is probed, once per trainer, so the model in training is never touched."""
-    probe = getattr(trainer, "rewind_probe", None)
-    if probe is None:
-        import keras
+    with _TWIN_LOCK:  # the page and a run's first moments (LiveRun's prepare) may both probe
+        probe = getattr(trainer, "rewind_probe", None)
+        if probe is None:
+            import keras
 
-        twin = keras.models.clone_model(trainer.model)
-        probe = trainer.rewind_probe = PlaneProbe(trainer, model=twin)
-    probe.model.set_weights(weights)
-    view = probe.evaluate()
+            twin = keras.models.clone_model(trainer.model)
+            probe = trainer.rewind_probe = PlaneProbe(trainer, model=twin)
+        probe.model.set_weights(weights)
+        view = probe.evaluate()
     view.epoch = epoch
     return view

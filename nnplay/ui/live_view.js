@@ -20,7 +20,8 @@ const RIM = "#b0bec5";    // outlines of nodes and points
 const NARROW_PX = 700;    // below this width the panels stack
 const GAP = 12;
 const MARGIN_S = 0.03;    // playback: a picture is due this long after the latest it could arrive
-const CATCH_UP_S = 0.005; // ... and the delay shrinks by this much a message while it can
+const CATCH_UP_S = 0.02;  // ... and the delay shrinks by this much a message while it can
+const START_S = 0.25;     // a playback starts with the pictures of the last START_S seconds, not a backlog
 
 const STATES = new WeakMap();
 
@@ -72,7 +73,7 @@ function receive(state, data) {
   if (!data) return;
   const reel = data.frames ? data : { run: null, play: false, shared: {}, frames: [data] };
   const frames = reel.frames.map((frame) => Object.assign({ playing: !!reel.play }, reel.shared, frame));
-  if (!frames.length) return;
+  if (!frames.length) return; // a poll with nothing new: play on
   if (!reel.play || reel.run !== state.run) {
     state.queue = [];
     state.delay = null;
@@ -84,7 +85,11 @@ function receive(state, data) {
     return;
   }
   const queued = state.queue.length ? state.queue[state.queue.length - 1] : sameRun ? state.frame : null;
-  const fresh = frames.filter((frame) => !queued || frame.epoch > queued.epoch);
+  let fresh = frames.filter((frame) => !queued || frame.epoch > queued.epoch);
+  if (state.delay === null && fresh.length) { // the first pictures of a run: start near the newest
+    const newest = fresh[fresh.length - 1].t;
+    fresh = fresh.filter((frame) => frame.t >= newest - START_S);
+  }
   if (!fresh.length) return;
   // The oldest new picture may be shown from now on: the delay is at least what that takes.
   const need = performance.now() / 1000 - fresh[0].t + MARGIN_S;

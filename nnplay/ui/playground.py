@@ -404,17 +404,24 @@ def draw_live(view: PlaygroundView, rewind: int | None, live: LiveRun) -> None:
     poll (the browser plays them back at their pace); paused, the one picture at the rewound epoch."""
     trainer = live.trainer
     show_progress(live)
-    playing = not live.paused and not live.done
-    pictures = _new_pictures(live) if playing else []
-    if not pictures:  # paused, ended, nothing new yet: the model as it stands (or rewound)
+    playing = not live.paused and not live.done and bool(live.reel)  # (no picture yet: still compiling)
+    pictures = _new_pictures(live) if playing else []  # none new: the browser plays on what it has
+    if not playing:  # paused, ended or compiling: the model as it stands (or rewound), painted at once
         shown = rewind if live.paused else None
         weights, plane = model_at(trainer, shown)
         epoch = shown if shown is not None else trainer.epoch
-        pictures = [(epoch, live.reel[-1].seconds if live.reel else 0.0, weights, plane)]
+        pictures = [(epoch, 0.0, weights, plane)]
     message = live_reel(trainer.config, pictures, trainer.data, trainer.history, run=str(id(live)), play=playing,
                         show_test=view.show_test, discretize=view.discretize, label_index=view.label_index,
                         cursor_epoch=rewind if live.paused else None)
     live_view(message, key="live-view")
+
+
+def _compile_twin_probe(trainer: Trainer) -> None:
+    """The twin that _new_pictures probes, compiled by the run's thread before its first epoch
+    (0.1-2 s): else the page's first poll compiles it, and a Stop clicked then waits for it."""
+    if trainer.data.points_train is not None:
+        plane_at(trainer, trainer.model.get_weights(), trainer.epoch)
 
 
 def _new_pictures(live: LiveRun) -> list:
@@ -491,7 +498,7 @@ def train(view: PlaygroundView, buttons: RunButtons) -> None:
     elif trainer.config != view.config:
         trainer.apply_settings(view.config)  # the run has ended: no thread is training it
     live = training_panel.start_run(trainer, view.config.epochs, chosen_pace(view.config),
-                                    paused=buttons.step_clicked)
+                                    paused=buttons.step_clicked, prepare=partial(_compile_twin_probe, trainer))
     if buttons.step_clicked:
         live.step()
     st.rerun()  # the buttons above were drawn before the run began: Pause and Stop must act on it

@@ -138,12 +138,14 @@ def live_run() -> LiveRun | None:
     return state.LIVE.get()
 
 
-def start_run(model_trainer: Trainer, epochs: int, pace: float | None, paused: bool = False) -> LiveRun:
+def start_run(model_trainer: Trainer, epochs: int, pace: float | None, paused: bool = False,
+              prepare: Callable[[], None] | None = None) -> LiveRun:
     """Start `epochs` epochs of the trainer in the background (ending the session's earlier run
-    first); `pace` epochs a second (Watch), None for as fast as it goes (Fast)."""
+    first); `pace` epochs a second (Watch), None for as fast as it goes (Fast); `prepare`: what the
+    thread compiles first (see LiveRun)."""
     end_run()
     live = LiveRun(model_trainer, epochs, max_seconds=run_time_budget(), lease=state.TRAINER_LEASE.get(),
-                   pace=pace, paused=paused, connected=session_watch()).start()
+                   pace=pace, paused=paused, connected=session_watch(), prepare=prepare).start()
     state.LIVE.set(live)
     state.REWIND.pop()
     return live
