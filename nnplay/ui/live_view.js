@@ -19,8 +19,8 @@ const INK = "#78909c";    // lines drawn in "ink": reads on white and on near-bl
 const RIM = "#b0bec5";    // outlines of nodes and points
 const NARROW_PX = 700;    // below this width the panels stack
 const GAP = 12;
-const MARGIN_S = 0.03;    // playback: a picture is due this long after the latest it could arrive
-const CATCH_UP_S = 0.02;  // ... and the delay shrinks by this much a message while it can
+const MARGIN_S = 0.05;    // playback: a picture is due this long after the latest it could arrive
+const CATCH_UP_S = 0.005; // ... and the delay shrinks by this much a message while it can (slowly: jitter comes back)
 const START_S = 0.25;     // a playback starts with the pictures of the last START_S seconds, not a backlog
 
 const STATES = new WeakMap();
