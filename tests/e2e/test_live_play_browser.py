@@ -86,7 +86,7 @@ def test_a_watched_run_unfolds_epoch_by_epoch(page, streamlit_server, server_log
 
 
 def test_view_toggle_and_learning_rate_mid_run_keep_it_going(page, streamlit_server, server_log):
-    start(page, streamlit_server, PlaygroundConfig(epochs=3000))
+    start(page, streamlit_server, PlaygroundConfig(epochs=2000))  # the cap (a link asking more gets the default, 100)
     page.get_by_text("Show test data").click()
     before = latest_epoch(page)
     wait_for_epoch_past(page, before + 10)  # still training
@@ -109,7 +109,7 @@ def test_view_toggle_and_learning_rate_mid_run_keep_it_going(page, streamlit_ser
 
 
 def test_pause_holds_resume_goes_on_and_stop_is_at_once(page, streamlit_server, server_log):
-    start(page, streamlit_server, PlaygroundConfig(epochs=3000))
+    start(page, streamlit_server, PlaygroundConfig(epochs=2000))  # the cap (a link asking more gets the default, 100)
     button(page, "Pause").click()
     button(page, "Resume").wait_for()
     time.sleep(0.5)
