@@ -18,6 +18,7 @@ Nothing here calls Streamlit: the thread only trains and records.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -30,6 +31,7 @@ from nnplay.config.schema import PlaygroundConfig
 from nnplay.engine.training import RunResult, Snapshot, Trainer
 
 _LOG = logging.getLogger(__name__)
+_RUN_IDS = itertools.count(1)  # id() of a freed run is reused by the next: a page needs a name that is not
 FRAME_S = 0.05  # Watch: a picture every 50 ms (the reel), so the browser can paint 20 a second
 FAST_CHUNK_S = 0.25  # Fast: chunks grow to about this long (a Stop or a change waits at most this)
 PAUSE_LIMIT_S = 30 * 60  # a run paused this long (its tab closed, most likely) ends, freeing its trainer
@@ -59,7 +61,8 @@ class LiveRun:
         own plane probe), so the page's first poll of the run does not compile it."""
         self.prepare = prepare
         self.trainer = trainer
-        self.connected = Watch(connected)
+        self.run_id = next(_RUN_IDS)  # the page tells its runs apart by this (the reel sent, the playback)
+        self.connected = PagePresence(connected)
         self.lease = lease  # a nnplay.engine.pool lease, held while the thread runs: no other session gets the trainer
         self.recorded = False  # set by the page once the run is in the run history
         self.max_seconds = max_seconds  # of training; time spent paused does not count
@@ -216,8 +219,9 @@ class LiveRun:
                 self.prepare()
             while True:
                 move, n = self._next_move()
+                if move == "abandoned":
+                    status = move
                 if move in ("stop", "abandoned"):
-                    status = "abandoned" if move == "abandoned" else status
                     break
                 if move == "step":
                     self.target_epoch = max(self.target_epoch, trainer.epoch + 1)
@@ -266,7 +270,7 @@ class LiveRun:
                 trainer.keyframes.keep(trainer.epoch, trainer.model.get_weights())
 
 
-class Watch:
+class PagePresence:
     """Whether the page is still there, from a `connected()` callable (None: always there). It
     says gone only after ORPHAN_GRACE_S of "no", so a reconnecting browser keeps its run."""
 
@@ -298,7 +302,7 @@ class BackgroundJob:
 
     def __init__(self, work, max_seconds: float | None = None, connected=None):
         self.work = work
-        self.connected = Watch(connected)  # a job whose page is gone stops, as a LiveRun does
+        self.connected = PagePresence(connected)  # a job whose page is gone stops, as a LiveRun does
         self.max_seconds = max_seconds
         self.fraction = 0.0
         self.text = "Starting…"

@@ -346,8 +346,7 @@ def _mnist_bundled_loader(source: mnist_data.MnistSource) -> list[str]:
         "    candidates = ([os.path.join(folder, MNIST_FILE)] if folder else []) + PAGE_MNIST_FILES + [MNIST_FILE]",
         "    for path in candidates:",
         "        if os.path.isfile(path):",
-        "            with np.load(path) as f:",
-        '                return f["images"], f["labels"]',
+        "            return bundled_mnist(path)",
         "    sys.exit(",
         f'        "{name} not found. This script trains on the 5,000 MNIST training images the page used,\\n"',
         f'        "the file nnplay/data/{name} of nnplay\'s repository. Copy it into this folder, or into\\n"',
@@ -405,6 +404,7 @@ def _mnist_data(config: PlaygroundConfig, options: ExportOptions) -> tuple[list[
         definitions.insert(0, _source(mnist_data.read_idx))
         loader = _mnist_idx_loader(source)
     elif source.kind == mnist_data.BUNDLED:
+        definitions.insert(0, _source(mnist_data.bundled_mnist))  # the page's own reader, copied
         loader = _mnist_bundled_loader(source)
     else:
         loader = _mnist_npz_loader(source)

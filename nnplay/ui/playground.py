@@ -411,7 +411,7 @@ def draw_live(view: PlaygroundView, rewind: int | None, live: LiveRun) -> None:
         weights, plane = model_at(trainer, shown)
         epoch = shown if shown is not None else trainer.epoch
         pictures = [(epoch, 0.0, weights, plane)]
-    message = live_reel(trainer.config, pictures, trainer.data, trainer.history, run=str(id(live)), play=playing,
+    message = live_reel(trainer.config, pictures, trainer.data, trainer.history, run=str(live.run_id), play=playing,
                         show_test=view.show_test, discretize=view.discretize, label_index=view.label_index,
                         cursor_epoch=rewind if live.paused else None)
     live_view(message, key="live-view")
@@ -428,10 +428,10 @@ def _new_pictures(live: LiveRun) -> list:
     """(epoch, seconds, weights, plane) of the reel's pictures the browser has not had yet. The
     plane of each is probed on a twin of the model, never on the one training."""
     run, sent = LIVE_SHOWN.get() or (None, 0)
-    frames = live.reel_after(sent if run == id(live) else 0)[-MAX_PICTURES_PER_POLL:]
+    frames = live.reel_after(sent if run == live.run_id else 0)[-MAX_PICTURES_PER_POLL:]
     if not frames:
         return []
-    LIVE_SHOWN.set((id(live), frames[-1].number))
+    LIVE_SHOWN.set((live.run_id, frames[-1].number))
     toy = live.trainer.data.points_train is not None
     return [(frame.epoch, frame.seconds, frame.weights,
              plane_at(live.trainer, frame.weights, frame.epoch) if toy else None) for frame in frames]

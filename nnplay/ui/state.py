@@ -70,7 +70,7 @@ RUNS: Key[list] = Key("runs", "the session's finished runs (nnplay.engine.runs.R
 LIVE: Key[LiveRun] = Key("live", "the run training in the background, while there is one")
 SPEED: Key[str] = Key("speed", "segmented control: 'Watch' (paced, to see it learn) or 'Fast' (as fast as it goes)")
 PACE: Key[float] = Key("pace", "select slider: epochs a second while watching")
-LIVE_SHOWN: Key[tuple[int, int]] = Key("live_shown", "(id of the LiveRun, number of the last reel picture sent)")
+LIVE_SHOWN: Key[tuple[int, int]] = Key("live_shown", "(LiveRun.run_id, number of the last reel picture sent)")
 REWIND: Key[int] = Key("rewind", "select slider 'Epoch': the keyframe epoch shown instead of the latest")
 # ---- the Playground's view (widgets)
 SHOW_TEST: Key[bool] = Key("show_test", "toggle: draw the test points too")

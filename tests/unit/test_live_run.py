@@ -303,3 +303,13 @@ def test_a_paused_run_and_a_job_whose_page_is_closed_stop_too(data):
     tab.open = False
     assert paused.wait(ORPHAN_GRACE_S + 5) and paused.result.status == "abandoned"
     assert job.wait(ORPHAN_GRACE_S + 5) and job.ended == "abandoned"
+
+
+def test_every_run_has_its_own_run_id_even_where_python_reuses_an_id(data):
+    trainer = Trainer(BASE, data)
+    ids = set()
+    for _ in range(3):
+        live = LiveRun(trainer, 1)  # never started: each freed before the next, as a page's runs are
+        ids.add(live.run_id)
+        del live
+    assert len(ids) == 3
