@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.csv_upload import parse_csv
 from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.mnist import mnist_dataset
 from nnplay.data.toy import toy_dataset
+
+# Pages cache datasets per server; one nobody has asked for in this long is dropped (sessions
+# still using it keep their reference).
+CACHED_DATA_TTL_S = 600
 
 
 def load_dataset(config: PlaygroundConfig, csv_bytes: bytes | None = None) -> Dataset:
@@ -19,3 +25,12 @@ def load_dataset(config: PlaygroundConfig, csv_bytes: bytes | None = None) -> Da
     if config.dataset == "mnist":
         return mnist_dataset(config)
     return toy_dataset(config)
+
+
+def read_only(data: Dataset) -> Dataset:
+    """`data` with its arrays made read-only, so sessions can share one copy (a server caches it
+    once: MNIST 70k is ~220 MB of float32) and none can change it under the others."""
+    for value in vars(data).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return data

@@ -1,12 +1,16 @@
 """Reuse the trainers of sessions that ended, so a long-running server's memory stays bounded.
 
 Every new `Trainer` compiles its own XLA programs, and TensorFlow's XLA compilation cache never
-evicts an entry (tensorflow#64170; measured here: ~9 MB of RSS per Trainer, kept after the
-Trainer is gone). A public demo opened by a class, day after day, on a handful of links would
-grow without bound. So when a session lets go of its trainer (a new setup, Reset, or the
-session expiring), the trainer goes back to a small pool, and the next session that needs the
-same setup gets it back restarted: seeded initial weights, fresh optimizer, empty history —
-exactly what a new Trainer would train (`Trainer.restart`), with no new compilation.
+evicts an entry (tensorflow#64170; measured here: ~9 MB of RSS per toy Trainer, ~15 MB on MNIST
+70k, kept after the Trainer is gone). A public demo opened by a class, day after day, on a
+handful of links would grow without bound. So when a session lets go of its trainer (a new
+setup, Reset, or the session expiring), the trainer goes back to the pool, and the next session
+that needs the same setup gets it back restarted: seeded initial weights, fresh optimizer, empty
+history — exactly what a new Trainer would train (`Trainer.restart`), with no new compilation.
+
+A trainer in the pool holds no data (`Trainer.detach_data`; the data are arguments of its
+graphs), so MNIST trainers are pooled too. Dropping an idle trainer frees only its small Python
+side, not its compiled programs, so the pool keeps many (MAX_IDLE, or NNPLAY_MAX_IDLE_TRAINERS).
 
 A trainer is never shared: it is handed to one session at a time (a `Lease`), and returns to
 the pool only when that lease is garbage, which a running `LiveRun` prevents by holding it.
@@ -14,6 +18,7 @@ the pool only when that lease is garbage, which a running `LiveRun` prevents by 
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections import OrderedDict, deque
@@ -23,8 +28,8 @@ from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset
 from nnplay.engine.training import Snapshot, Trainer
 
-MAX_IDLE = 8  # idle trainers kept in all; a toy-data trainer is a few MB
-MAX_POOLED_DATA_BYTES = 20 * 2**20  # bigger data (most MNIST setups) is not worth holding idle
+# Idle trainers kept in all: ~1-2 MB each beyond the compiled programs that stay anyway.
+MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "64"))
 
 
 class Lease:
@@ -35,9 +40,8 @@ class Lease:
 
 
 class TrainerPool:
-    def __init__(self, max_idle: int = MAX_IDLE, max_data_bytes: int = MAX_POOLED_DATA_BYTES):
+    def __init__(self, max_idle: int = MAX_IDLE):
         self.max_idle = max_idle
-        self.max_data_bytes = max_data_bytes
         self._idle: OrderedDict[int, tuple[str, Trainer]] = OrderedDict()  # oldest first
         self._lock = threading.Lock()
         # Finalizers run wherever the garbage collector runs, possibly inside a locked section
@@ -46,22 +50,24 @@ class TrainerPool:
         self.reused = 0  # for tests and benchmarks
         self.built = 0
 
-    def poolable(self, config: PlaygroundConfig, data: Dataset) -> bool:
-        """A config fixes toy and MNIST data; a CSV's rows are not in it, so those never pool."""
-        size = sum(a.nbytes for a in (data.x_train, data.y_train, data.x_test, data.y_test))
-        return config.dataset != "csv" and size <= self.max_data_bytes
+    @staticmethod
+    def poolable(config: PlaygroundConfig) -> bool:
+        """A config fixes toy and MNIST data; a CSV's shape is not in it, so those never pool."""
+        return config.dataset != "csv"
 
     def lease(self, config: PlaygroundConfig, data: Dataset) -> Lease:
         """A trainer for `config` on `data`, as a new one would be: reused if one is idle."""
-        if not self.poolable(config, data):
+        if not self.poolable(config):
             self.built += 1
             return Lease(Trainer(config, data))
-        key = repr(config)
+        # The shapes too: the same config on another MNIST source (a test's) has other shapes.
+        key = repr((config, *(a.shape for a in (data.x_train, data.y_train, data.x_test, data.y_test))))
         trainer = self._take(key)
         if trainer is None:
             trainer = Trainer(config, data)  # may raise ConfigError: nothing to give back then
             self.built += 1
         else:
+            trainer.attach_data(data)
             trainer.restart()
             self.reused += 1
         lease = Lease(trainer)
@@ -88,6 +94,7 @@ class TrainerPool:
     def _file_returned(self) -> None:
         while self._returned:
             key, trainer = self._returned.popleft()
+            trainer.detach_data()  # an idle trainer holds no data (MNIST 70k: ~440 MB)
             self._idle[id(trainer)] = (key, trainer)
             while len(self._idle) > self.max_idle:
                 self._idle.popitem(last=False)  # its XLA programs stay cached, but no more pile up

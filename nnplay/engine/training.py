@@ -32,6 +32,7 @@ from nnplay.config.schema import PlaygroundConfig, check_fits_data, live_changes
 from nnplay.data.dataset import Dataset
 from nnplay.engine.keyframes import Keyframes
 from nnplay.engine.model import build_loss, build_model, build_optimizer, regularizer_for
+from nnplay.engine.tracing import traced
 
 # ==========================================================================
 # One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
@@ -257,13 +258,12 @@ class Trainer:
         self.optimizer.build(self.model.trainable_variables)
         self.metric_names = TASKS[config.task].epoch_metrics
         self._clear_progress()
-        self._train = (tf.constant(data.x_train, tf.float32),
-                       tf.constant(targets_for_loss(config.task, data.y_train)))
-        self._test = (tf.constant(data.x_test, tf.float32), tf.constant(targets_for_loss(config.task, data.y_test)))
+        self.attach_data(data)
         # One compiled chunk function per combination of the settings that are baked into the
         # graph (batch size, regulariser, the optimizer's own constants); the learning rate is a
         # variable the graph reads, so changing it costs nothing.
         self._chunk_functions: dict[tuple, object] = {}
+        self._traced: set[int] = set()  # ids of the chunk functions traced so far
         self._run_epochs = self._chunk_function(config)
         self._initial_state = self._save_state()
 
@@ -273,10 +273,16 @@ class Trainer:
         key = _baked_settings(config)
         functions = self._chunk_functions
         if key not in functions:
-            epoch_function = make_epoch_function(
-                self.model, self.optimizer, self.loss_fn, config.task, config.uses_logits, self._train, self._test,
-                config.batch_size, config.seed, n_metrics=len(self.metric_names))
-            functions[key] = tf.function(lambda first, n: self._epochs_graph(epoch_function, first, n))
+            def chunk(first, n, x, y, x_test, y_test):
+                # The data are arguments, not captured constants: a trainer waiting in the pool
+                # holds none (nnplay.engine.pool), and the graph does the same arithmetic.
+                epoch_function = make_epoch_function(
+                    self.model, self.optimizer, self.loss_fn, config.task, config.uses_logits, (x, y),
+                    (x_test, y_test), config.batch_size, config.seed, n_metrics=len(self.metric_names))
+                return self._epochs_graph(epoch_function, first, n)
+
+            scalar = tf.TensorSpec([], tf.int32)
+            functions[key] = tf.function(chunk, input_signature=[scalar, scalar, *self._data_signature])
             # A learner dragging the batch size through ten values must not keep ten graphs: the
             # least recently used ones go (a change back to one of them compiles it again).
             while len(functions) > MAX_CHUNK_FUNCTIONS:
@@ -310,6 +316,20 @@ class Trainer:
             layer.kernel_regularizer = regularizer
             layer.kernel.regularizer = regularizer  # what model.losses reads when a graph is traced
         self._run_epochs = self._chunk_function(config)
+
+    def attach_data(self, data: Dataset) -> None:
+        """Train on `data` (the arrays of the data this trainer was built for, or of the same shapes)."""
+        self.data = data
+        self._train = (tf.constant(data.x_train, tf.float32),
+                       tf.constant(targets_for_loss(self.config.task, data.y_train)))
+        self._test = (tf.constant(data.x_test, tf.float32),
+                      tf.constant(targets_for_loss(self.config.task, data.y_test)))
+        self._data_signature = [tf.TensorSpec(t.shape, t.dtype) for t in (*self._train, *self._test)]
+
+    def detach_data(self) -> None:
+        """Let go of the data (a trainer waiting in the pool): attach_data gives it data again."""
+        self.data = None
+        self._train = self._test = None
 
     def restart(self) -> None:
         """Back to the seeded initial weights and a fresh optimizer, with an empty history; the
@@ -417,7 +437,11 @@ class Trainer:
 
     def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
         """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
-        arrays = self._run_epochs(tf.constant(self.epoch, tf.int32), tf.constant(n_epochs, tf.int32))
+        function = self._run_epochs
+        if id(function) not in self._traced:  # traced here, in the run's thread, not when built
+            traced(function)
+            self._traced.add(id(function))
+        arrays = function(tf.constant(self.epoch, tf.int32), tf.constant(n_epochs, tf.int32), *self._train, *self._test)
         return tuple(array.numpy() for array in arrays)
 
     def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:

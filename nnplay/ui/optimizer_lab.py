@@ -19,7 +19,7 @@ from nnplay.config.catalog import (
 )
 from nnplay.config.schema import CAPS, ConfigError, PlaygroundConfig, data_part
 from nnplay.data.dataset import DataError
-from nnplay.data.load import load_dataset
+from nnplay.data.load import CACHED_DATA_TTL_S, load_dataset, read_only
 from nnplay.figures import optimizer_lab as figures
 from nnplay.labs.optimizer import controls as lab_controls
 from nnplay.labs.optimizer.race import Race, lane_advice, winner
@@ -49,10 +49,10 @@ def cached_grid(surface_key: str):
     return SURFACES[surface_key].grid(figures.GRID_POINTS)
 
 
-@st.cache_data(max_entries=8, show_spinner="Loading data…")
+@st.cache_resource(max_entries=8, ttl=CACHED_DATA_TTL_S, show_spinner="Loading data…")
 def cached_dataset(_config: PlaygroundConfig, data_key: tuple):
-    """Keyed by the config's data fields only: every race on the same data shares one copy."""
-    return load_dataset(_config)
+    """Keyed by the config's data fields only: every race on the same data shares one read-only copy."""
+    return read_only(load_dataset(_config))
 
 
 # ================================================================== cost surfaces

@@ -37,7 +37,7 @@ from nnplay.config.schema import (
 )
 from nnplay.data.csv_upload import CSV_LIMITS, CSV_MAX_BYTES, csv_columns
 from nnplay.data.dataset import DataError, Dataset
-from nnplay.data.load import load_dataset
+from nnplay.data.load import CACHED_DATA_TTL_S, load_dataset, read_only
 from nnplay.data.mnist import MnistAvailability
 from nnplay.engine.live import WATCH_PACE, LiveRun
 from nnplay.engine.model import build_model, to_keras_bytes
@@ -74,10 +74,12 @@ SPEEDS = {"Watch": "paced, so you can see it learn", "Fast": "as fast as the eng
 
 
 # ------------------------------------------------------------------ cached per server
-@st.cache_data(max_entries=12, show_spinner="Loading data…")
+@st.cache_resource(max_entries=12, ttl=CACHED_DATA_TTL_S, show_spinner="Loading data…")
 def cached_dataset(_config: PlaygroundConfig, data_key: tuple, csv_bytes: bytes | None) -> Dataset:
-    """Data depends only on the data fields (data_key); the config object itself is not hashed."""
-    return load_dataset(_config, csv_bytes)
+    """Data depends only on the data fields (data_key); the config object itself is not hashed.
+    One read-only copy per server, shared by every session on the same data (st.cache_data would
+    hand each session its own unpickled copy: ~220 MB apiece on MNIST 70k)."""
+    return read_only(load_dataset(_config, csv_bytes))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -29,6 +29,7 @@ from nnplay.data.dataset import Dataset
 from nnplay.engine.model import build_loss, build_model, build_optimizer
 from nnplay.engine.plane import PlaneView, probe_for
 from nnplay.engine.pool import train_leased
+from nnplay.engine.tracing import traced
 from nnplay.engine.training import RunResult, targets_for_loss
 
 # --------------------------------------------------------------------------
@@ -311,6 +312,7 @@ def gradient_norms_per_layer(config: PlaygroundConfig, data: Dataset, steps: int
     def step():
         optimizer.apply_gradients(_loss_and_gradients(model, loss_fn, x, y)[1])
 
+    traced(step)  # so the traced graph (and the data it captured) is not kept forever
     at_init, loss_at_init = _kernel_gradient_norms(model, loss_fn, x, y)
     for _ in range(int(steps)):
         step()

@@ -32,6 +32,7 @@ from nnplay.config.catalog import (
 )
 from nnplay.config.schema import PlaygroundConfig, with_variant
 from nnplay.engine.model import build_optimizer
+from nnplay.engine.tracing import traced
 from nnplay.labs.optimizer.surfaces import CostSurface, get_surface
 
 # A run stops when the parameters leave the view box grown by this many box-widths per side.
@@ -133,7 +134,8 @@ class _Runner:
         self.optimizer.build([self.weights])
         # The freshly built state (zeros, Adagrad's initial accumulator 0.1, iteration 0).
         self._initial_state = [v.numpy() for v in self.optimizer.variables]
-        self._run = tf.function(self._steps)
+        self._run = tf.function(self._steps, input_signature=[tf.TensorSpec([], tf.int32)])
+        traced(self._run)  # under the tracing lock (nnplay.engine.tracing)
         self.lock = threading.Lock()  # Streamlit sessions share the runner
 
     def _steps(self, n_steps):
