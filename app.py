@@ -5,8 +5,10 @@ import streamlit as st
 
 from nnplay.ui import home
 from nnplay.ui.site import HOME_ICON, HOME_TITLE, PAGES
+from nnplay.ui.uploads import bound_uploads_per_session
 
 st.set_page_config(page_title="nnplay — neural-network playground", page_icon="🧠", layout="wide")
+bound_uploads_per_session()  # once per server; later calls return at once
 
 navigation = st.navigation(
     [st.Page(home.render, title=HOME_TITLE, icon=HOME_ICON, default=True)]

@@ -1,2 +1,3 @@
-"""Training on real Keras: the model, the XLA-compiled epochs, live runs in a thread, the trainer pool,
-metrics, the model over the input plane, saved models. Imports TensorFlow; never Streamlit."""
+"""Training on real Keras: the model, the XLA-compiled epochs (one program per setup shape, shared by
+every session), live runs in a thread, the trainer pool, metrics, the model over the input plane,
+saved models. Imports TensorFlow; never Streamlit."""

@@ -94,11 +94,11 @@ class PlaneProbe:
                 outputs.append(x)
             return outputs
 
-        # XLA fuses the layers into one kernel: ~1.6x faster than a plain tf.function here (one
-        # compile, 0.1-0.3 s, on the first evaluate), and fewer ops competing with training for
-        # TensorFlow's threads. (As with Trainer, TensorFlow logs a "retracing" warning once a
-        # process has made more than five probes: one graph per model is intended.)
-        self._forward = tf.function(all_layers, jit_compile=True)
+        # A plain graph, not XLA: XLA was ~0.4 ms faster a picture (0.5 vs 0.9 ms for [4, 2] on a
+        # 60x60 grid), but TensorFlow keeps every XLA program for the life of the process, and a
+        # probe belongs to one trainer: a plain graph goes with it. (TensorFlow logs a "retracing"
+        # warning once a process has made more than five probes: one graph per model is intended.)
+        self._forward = tf.function(all_layers)
 
     def evaluate(self) -> PlaneView:
         from nnplay.engine.model import to_probabilities
@@ -178,8 +178,7 @@ def surface(view: PlaneView, task: str | None = None, label_index: int = 0, disc
 
 
 def probe_for(trainer) -> PlaneProbe:
-    """The trainer's own probe, built on first use. Its XLA program is never freed by TensorFlow
-    (nor is the trainer's: see nnplay.engine.pool), so every page shares one probe per trainer."""
+    """The trainer's own probe, built on first use and shared by every page of the session."""
     probe = getattr(trainer, "plane_probe", None)
     if probe is None:
         probe = trainer.plane_probe = PlaneProbe(trainer)

@@ -1,16 +1,14 @@
-"""Reuse the trainers of sessions that ended, so a long-running server's memory stays bounded.
+"""Reuse the trainers of sessions that ended: the next session on the same setup starts at once.
 
-Every new `Trainer` compiles its own XLA programs, and TensorFlow's XLA compilation cache never
-evicts an entry (tensorflow#64170; measured here: ~9 MB of RSS per toy Trainer, ~15 MB on MNIST
-70k, kept after the Trainer is gone). A public demo opened by a class, day after day, on a
-handful of links would grow without bound. So when a session lets go of its trainer (a new
-setup, Reset, or the session expiring), the trainer goes back to the pool, and the next session
-that needs the same setup gets it back restarted: seeded initial weights, fresh optimizer, empty
-history — exactly what a new Trainer would train (`Trainer.restart`), with no new compilation.
+When a session lets go of its trainer (a new setup, Reset, or the session expiring), the trainer
+goes back to a small pool, and the next session that needs the same setup gets it back
+restarted: seeded initial weights, fresh optimizer, empty history — exactly what a new Trainer
+would train (`Trainer.restart`), without building a Keras model and optimizer again. (Memory is
+not the reason any more: a trainer compiles nothing of its own — its program is shared,
+nnplay.engine.programs — and one that is dropped frees everything it had.)
 
-A trainer in the pool holds no data (`Trainer.detach_data`; the data are arguments of its
-graphs), so MNIST trainers are pooled too. Dropping an idle trainer frees only its small Python
-side, not its compiled programs, so the pool keeps many (MAX_IDLE, or NNPLAY_MAX_IDLE_TRAINERS).
+A trainer in the pool holds no data (`Trainer.detach_data`; the data are arguments of the
+program), so an idle MNIST-70k trainer costs no more than a toy one.
 
 A trainer is never shared: it is handed to one session at a time (a `Lease`), and returns to
 the pool only when that lease is garbage, which a running `LiveRun` prevents by holding it.
@@ -28,8 +26,7 @@ from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset
 from nnplay.engine.training import Snapshot, Trainer
 
-# Idle trainers kept in all: ~1-2 MB each beyond the compiled programs that stay anyway.
-MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "64"))
+MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "8"))  # idle trainers kept in all, ~1 MB each
 
 
 class Lease:
@@ -97,7 +94,7 @@ class TrainerPool:
             trainer.detach_data()  # an idle trainer holds no data (MNIST 70k: ~440 MB)
             self._idle[id(trainer)] = (key, trainer)
             while len(self._idle) > self.max_idle:
-                self._idle.popitem(last=False)  # its XLA programs stay cached, but no more pile up
+                self._idle.popitem(last=False)  # the oldest goes, and frees all it had
 
 
 POOL = TrainerPool()  # one per server process, shared by its sessions

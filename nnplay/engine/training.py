@@ -31,8 +31,8 @@ from nnplay.config.catalog import OPTIMIZERS, TASKS
 from nnplay.config.schema import PlaygroundConfig, check_fits_data, live_changes, n_outputs
 from nnplay.data.dataset import Dataset
 from nnplay.engine.keyframes import Keyframes
-from nnplay.engine.model import build_loss, build_model, build_optimizer, regularizer_for
-from nnplay.engine.tracing import traced
+from nnplay.engine.model import build_model, build_optimizer, regularizer_for
+from nnplay.engine.programs import PROGRAMS
 
 # ==========================================================================
 # One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
@@ -143,7 +143,13 @@ def make_epoch_function(model, optimizer, loss_fn, task, from_logits, train, tes
 # The Trainer: chunks of epochs, snapshots, stop, divergence
 # ==========================================================================
 
-MAX_CHUNK_FUNCTIONS = 4  # compiled "n epochs" graphs a trainer keeps, one per batch size / regulariser / ...
+def epochs_graph(epoch_function, first_epoch, n_epochs):
+    """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
+    results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
+    for i in tf.range(n_epochs):
+        values = epoch_function(first_epoch + i)
+        results = [array.write(i, value) for array, value in zip(results, values)]
+    return tuple(array.stack() for array in results)
 
 
 @dataclass(frozen=True)
@@ -252,43 +258,16 @@ class Trainer:
         self.snapshot_interval = snapshot_interval
         outputs = n_outputs(config, data.n_classes)
         check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
+        self.n_features, self.n_outputs = data.n_features, outputs
         self.model = build_model(config, inputs=data.n_features, outputs=outputs)
         self.optimizer = build_optimizer(config)
-        self.loss_fn = build_loss(config)
         self.optimizer.build(self.model.trainable_variables)
         self.metric_names = TASKS[config.task].epoch_metrics
         self._clear_progress()
         self.attach_data(data)
-        # One compiled chunk function per combination of the settings that are baked into the
-        # graph (batch size, regulariser, the optimizer's own constants); the learning rate is a
-        # variable the graph reads, so changing it costs nothing.
-        self._chunk_functions: dict[tuple, object] = {}
-        self._traced: set[int] = set()  # ids of the chunk functions traced so far
-        self._run_epochs = self._chunk_function(config)
+        # The compiled program that trains it is shared with every trainer of the same shape
+        # (nnplay.engine.programs): this trainer owns only its state, its data and its history.
         self._initial_state = self._save_state()
-
-    def _chunk_function(self, config: PlaygroundConfig):
-        """The compiled "train n epochs" function for the graph-baked settings of `config`,
-        traced and compiled on first use (a mid-run change of batch size or regulariser)."""
-        key = _baked_settings(config)
-        functions = self._chunk_functions
-        if key not in functions:
-            def chunk(first, n, x, y, x_test, y_test):
-                # The data are arguments, not captured constants: a trainer waiting in the pool
-                # holds none (nnplay.engine.pool), and the graph does the same arithmetic.
-                epoch_function = make_epoch_function(
-                    self.model, self.optimizer, self.loss_fn, config.task, config.uses_logits, (x, y),
-                    (x_test, y_test), config.batch_size, config.seed, n_metrics=len(self.metric_names))
-                return self._epochs_graph(epoch_function, first, n)
-
-            scalar = tf.TensorSpec([], tf.int32)
-            functions[key] = tf.function(chunk, input_signature=[scalar, scalar, *self._data_signature])
-            # A learner dragging the batch size through ten values must not keep ten graphs: the
-            # least recently used ones go (a change back to one of them compiles it again).
-            while len(functions) > MAX_CHUNK_FUNCTIONS:
-                del functions[next(iter(functions))]
-        functions[key] = functions.pop(key)  # the most recently used last
-        return functions[key]
 
     def apply_settings(self, config: PlaygroundConfig) -> list[Change]:
         """Train on with `config`'s learning rate, regularisation, batch size, epochs and optimizer
@@ -310,12 +289,11 @@ class Trainer:
         self.optimizer.learning_rate = config.learning_rate  # assigns the variable the graph reads
         for name in OPTIMIZERS[config.optimizer].params:
             setattr(self.optimizer, name, getattr(config, name))  # read when a graph is traced
-        _ensure_momentum_slots(self.optimizer, self.model.trainable_variables)
+        _ensure_momentum_slots(self.optimizer, self.model.trainable_variables)  # part of the state
         regularizer = regularizer_for(config)
-        for layer in self.model.layers:
+        for layer in self.model.layers:  # so a saved .keras model says what it was trained with
             layer.kernel_regularizer = regularizer
-            layer.kernel.regularizer = regularizer  # what model.losses reads when a graph is traced
-        self._run_epochs = self._chunk_function(config)
+            layer.kernel.regularizer = regularizer
 
     def attach_data(self, data: Dataset) -> None:
         """Train on `data` (the arrays of the data this trainer was built for, or of the same shapes)."""
@@ -324,7 +302,6 @@ class Trainer:
                        tf.constant(targets_for_loss(self.config.task, data.y_train)))
         self._test = (tf.constant(data.x_test, tf.float32),
                       tf.constant(targets_for_loss(self.config.task, data.y_test)))
-        self._data_signature = [tf.TensorSpec(t.shape, t.dtype) for t in (*self._train, *self._test)]
 
     def detach_data(self) -> None:
         """Let go of the data (a trainer waiting in the pool): attach_data gives it data again."""
@@ -333,9 +310,7 @@ class Trainer:
 
     def restart(self) -> None:
         """Back to the seeded initial weights and a fresh optimizer, with an empty history; the
-        next run's curve equals a new Trainer's. Why not a new Trainer: each one compiles its own
-        XLA programs, and TensorFlow's XLA cache never evicts them (tensorflow#64170), so a
-        server building a Trainer per Train click grows by several MB a click."""
+        next run's curve equals a new Trainer's, without building the Keras model and optimizer again."""
         if self.config != self.start_config:
             self._set_graph_settings(self.start_config)
             self.config = self.start_config
@@ -351,16 +326,6 @@ class Trainer:
         self.epoch = 0
         self.last_result: RunResult | None = None
         self.keyframes = Keyframes()
-
-    # ------------------------------------------------------------------ graph
-    @staticmethod
-    def _epochs_graph(epoch_function, first_epoch, n_epochs):
-        """Run n_epochs epochs in one graph call; returns per-epoch losses and metrics."""
-        results = [tf.TensorArray(tf.float32, size=n_epochs) for _ in range(4)]
-        for i in tf.range(n_epochs):
-            values = epoch_function(first_epoch + i)
-            results = [array.write(i, value) for array, value in zip(results, values)]
-        return tuple(array.stack() for array in results)
 
     # ----------------------------------------------------------------- python
     def run(self, epochs: int | None = None, max_seconds: float | None = None) -> Iterator[Snapshot]:
@@ -437,12 +402,9 @@ class Trainer:
 
     def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
         """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
-        function = self._run_epochs
-        if id(function) not in self._traced:  # traced here, in the run's thread, not when built
-            traced(function)
-            self._traced.add(id(function))
-        arrays = function(tf.constant(self.epoch, tf.int32), tf.constant(n_epochs, tf.int32), *self._train, *self._test)
-        return tuple(array.numpy() for array in arrays)
+        state = list(self.model.variables) + list(self.optimizer.variables)
+        return PROGRAMS.run(self.config, self.n_features, self.n_outputs, len(self.metric_names), state,
+                            self.epoch, n_epochs, (*self._train, *self._test))
 
     def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:
         """Back to the chunk's start, then train its first `finite` epochs again and keep them.
@@ -504,12 +466,6 @@ class Trainer:
         if not hasattr(self, "_predict_fn"):
             self._predict_fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
         return self._predict_fn
-
-
-def _baked_settings(config: PlaygroundConfig) -> tuple:
-    """The settings a traced graph holds as constants (everything live but the learning rate)."""
-    params = tuple((name, getattr(config, name)) for name in OPTIMIZERS[config.optimizer].params)
-    return config.batch_size, config.regularization, config.reg_rate, params
 
 
 def _ensure_momentum_slots(optimizer, variables) -> None:

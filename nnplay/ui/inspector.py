@@ -99,7 +99,7 @@ def keep_trained_model(job) -> None:
     choice, lease = job.result
     state.INSPECTOR_TRAINERS.setdefault({})[choice] = lease.trainer
     # Holding the lease keeps the trainer this session's; when the session ends it goes back
-    # to the pool for the next student (nnplay.engine.pool: compiled XLA programs are never freed).
+    # to the pool for the next student (nnplay.engine.pool).
     state.INSPECTOR_LEASES.setdefault({})[choice] = lease
 
 

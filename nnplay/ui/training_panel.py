@@ -68,8 +68,7 @@ def reset() -> None:
 
 def fresh_trainer(config, data) -> Trainer:
     """A trainer at its seeded start for `config`: this session's own, restarted, when the setup is
-    unchanged (a CSV's rows are not in the config, so never for CSV), else a new or pooled one.
-    Restarting reuses the compiled XLA programs, which TensorFlow never frees."""
+    unchanged (a CSV's rows are not in the config, so never for CSV), else a new or pooled one."""
     current = trainer()
     if current is not None and current.start_config == config and config.dataset != "csv":
         current.restart()
@@ -79,7 +78,7 @@ def fresh_trainer(config, data) -> Trainer:
 
 def new_trainer(config, data) -> Trainer:
     """This session's new trainer: from the pool of ended sessions' trainers when one has the
-    same setup (no new XLA compilation, which TensorFlow would keep forever), else built."""
+    same setup, else built."""
     lease = POOL.lease(config, data)
     state.TRAINER_LEASE.set(lease)  # replacing the old lease releases the old trainer
     state.TRAINER.set(lease.trainer)

@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig
 from nnplay.data.load import load_dataset
+from nnplay.engine.programs import PROGRAMS
 from nnplay.engine.training import Trainer
 
 CONFIG = PlaygroundConfig(n_samples=200, noise=0.1, epochs=20, seed=5,
@@ -72,11 +73,12 @@ def test_global_seeds_set_concurrently_do_not_change_the_curve():
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
-def test_restart_equals_a_new_trainer_and_reuses_its_compiled_graphs(optimizer):
+def test_restart_equals_a_new_trainer_and_both_share_one_compiled_program(optimizer):
     config = replace(CONFIG, optimizer=optimizer, learning_rate=0.01, momentum=0.9)
     data = load_dataset(config)
     fresh = Trainer(config, data)
     fresh.run_to_end(20)
+    programs_after_one = PROGRAMS.instances()
     reused = Trainer(config, data)
     reused.run_to_end(15)  # moved the weights and the optimizer's moments and step count
     first_history = reused.history
@@ -87,8 +89,8 @@ def test_restart_equals_a_new_trainer_and_reuses_its_compiled_graphs(optimizer):
     assert reused.history.train_loss == fresh.history.train_loss
     assert reused.history.test_loss == fresh.history.test_loss
     assert [w.tolist() for w in reused.model.get_weights()] == [w.tolist() for w in fresh.model.get_weights()]
-    # No new tracing, hence no new XLA program left in TensorFlow's never-evicted cache.
-    assert len(reused._chunk_functions) == 1 and reused._run_epochs.experimental_get_tracing_count() == 1
+    # Both trainers ran the first one's program: no second XLA program in TensorFlow's never-evicted cache.
+    assert PROGRAMS.instances() == programs_after_one
 
 
 def test_loss_history_csv_round_trips_every_float():

@@ -251,19 +251,6 @@ def test_an_error_in_a_job_is_kept_for_the_page():
     assert isinstance(job.error, ValueError) and job.result is None
 
 
-def test_a_trainer_keeps_a_few_compiled_chunk_functions_not_one_per_batch_size_ever_tried(data):
-    from nnplay.engine.training import MAX_CHUNK_FUNCTIONS
-
-    trainer = Trainer(BASE, data)
-    for batch in (2, 3, 4, 5, 6, 7, 8):
-        trainer.apply_settings(replace(BASE, batch_size=batch))
-        trainer.advance(1)
-    assert len(trainer._chunk_functions) == MAX_CHUNK_FUNCTIONS
-    trainer.apply_settings(replace(BASE, batch_size=5))  # still kept: no new compile
-    assert len(trainer._chunk_functions) == MAX_CHUNK_FUNCTIONS
-    assert trainer.epoch == 7 and trainer.config.batch_size == 5
-
-
 class Tab:
     """A browser tab the test can close: what session_watch() tells a run."""
 
