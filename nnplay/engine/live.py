@@ -209,6 +209,7 @@ class LiveRun:
 
     def _work(self) -> None:
         trainer = self.trainer
+        trainer.interrupted = lambda: self._stopping  # a Stop ends a wait for the shared program
         trained = 0.0  # seconds spent training (not paused)
         fast_chunk = 1
         owed = 0.0  # Watch: epochs due but not yet trained (a fraction of one)
@@ -263,6 +264,7 @@ class LiveRun:
             self.error = exc
             _LOG.exception("A run failed at epoch %d", trainer.epoch)
         finally:  # the result first: whatever happens after, the run counts as ended
+            trainer.interrupted = lambda: False
             self.result = trainer.last_result = trainer.ended(status, self.first_epoch, trained, diverged)
             if status == "abandoned":  # the server's log says where a closed tab's CPU went back
                 _LOG.info("A run stopped at epoch %d: its page was closed.", trainer.epoch)

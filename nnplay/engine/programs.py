@@ -17,6 +17,7 @@ Up to MAX_INSTANCES instances of one program run at once (NNPLAY_PROGRAMS_PER_SE
 runs each op on one thread here, so about one per core). A further session on the same setup waits
 for one to be free, a chunk at a time (a chunk is a fraction of a second, or one epoch when an
 epoch takes longer). So N visitors on one link cost at most MAX_INSTANCES programs, whatever N.
+A waiting trainer's Stop or Pause does not wait for the others' chunks: `interrupted` ends the wait.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 import tensorflow as tf
@@ -35,6 +37,11 @@ from nnplay.engine.tracing import traced
 
 MAX_INSTANCES = max(1, int(os.environ.get("NNPLAY_PROGRAMS_PER_SETUP", "2")))
 MAX_SHAPES = 256  # idle programs kept; one dropped frees only its Python side (its XLA code stays)
+WAIT_CHECK_S = 0.05  # how often a waiting trainer asks whether it is still wanted
+
+
+class Interrupted(Exception):
+    """A trainer waiting for a free instance was told to stop waiting (a Stop, a Pause)."""
 
 
 def program_key(config: PlaygroundConfig, n_features: int, n_outputs: int, data_signature) -> tuple:
@@ -102,10 +109,13 @@ class Programs:
         self.built = 0  # for tests and benchmarks
 
     def run(self, config: PlaygroundConfig, n_features: int, n_outputs: int, n_metrics: int, state: list,
-            first_epoch: int, n_epochs: int, data: tuple) -> tuple[np.ndarray, ...]:
+            first_epoch: int, n_epochs: int, data: tuple,
+            interrupted: Callable[[], bool] = lambda: False) -> tuple[np.ndarray, ...]:
+        """Train a trainer's `state` on `data` (see Instance.run). Raises Interrupted, with nothing
+        trained, when `interrupted()` turns true while every instance of the program is lent."""
         signature = [tf.TensorSpec(tensor.shape, tensor.dtype) for tensor in data]
         key = program_key(config, n_features, n_outputs, signature)
-        instance = self._lend(key)
+        instance = self._lend(key, interrupted)
         try:
             if instance is None:  # this key may have one more: build it outside the lock
                 instance = Instance(config, n_features, n_outputs, signature, n_metrics)
@@ -126,9 +136,9 @@ class Programs:
         with self._changed:
             return sum(self._count.values()) if key is None else self._count.get(key, 0)
 
-    def _lend(self, key: tuple) -> Instance | None:
+    def _lend(self, key: tuple, interrupted: Callable[[], bool] = lambda: False) -> Instance | None:
         """A free instance of `key`, or None when the caller may build one (its slot reserved);
-        waits while all MAX_INSTANCES are lent."""
+        waits while all MAX_INSTANCES are lent, unless `interrupted()`."""
         with self._changed:
             while True:
                 free = self._free.get(key)
@@ -138,7 +148,9 @@ class Programs:
                 if self._count.get(key, 0) < self.max_instances:
                     self._count[key] = self._count.get(key, 0) + 1
                     return None
-                self._changed.wait()
+                if interrupted():
+                    raise Interrupted
+                self._changed.wait(WAIT_CHECK_S)
 
     def _give_back(self, key: tuple, instance: Instance) -> None:
         with self._changed:

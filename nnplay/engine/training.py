@@ -20,8 +20,10 @@ trains exactly as the page does and the two cannot drift apart.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -32,7 +34,7 @@ from nnplay.config.schema import PlaygroundConfig, check_fits_data, live_changes
 from nnplay.data.dataset import Dataset
 from nnplay.engine.keyframes import Keyframes
 from nnplay.engine.model import build_model, build_optimizer, regularizer_for
-from nnplay.engine.programs import PROGRAMS
+from nnplay.engine.programs import PROGRAMS, Interrupted
 
 # ==========================================================================
 # One epoch, the way nnplay trains. Standalone top-level functions (numpy as np,
@@ -235,6 +237,30 @@ class RunResult:
     diverged_epoch: int | None = None
 
 
+_SHARED_TENSORS: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_SHARED_TENSORS_LOCK = threading.Lock()
+
+
+def shared_tensor(array: np.ndarray, role: str) -> tf.Tensor:
+    """TensorFlow's copy of a data array: inputs ("x") as float32, labels as the task's loss
+    expects them (`role` = the task). A read-only array (a server's cached dataset, shared by its
+    sessions) gets one copy for every trainer on it while any of them holds it: MNIST 70k is
+    ~220 MB a copy. A writable array may still change, so it gets a copy of its own."""
+    def convert():
+        return tf.constant(array, tf.float32) if role == "x" else tf.constant(targets_for_loss(role, array))
+
+    if array.flags.writeable:
+        return convert()
+    key = (id(array), role)
+    with _SHARED_TENSORS_LOCK:
+        tensor = _SHARED_TENSORS.get(key)
+        if tensor is None:
+            tensor = _SHARED_TENSORS[key] = convert()
+            # Forget the key with the array, before Python can give its id to another one.
+            weakref.finalize(array, _SHARED_TENSORS.pop, key, None)
+    return tensor
+
+
 def _finite_epochs(results: tuple[np.ndarray, ...]) -> int:
     """How many epochs of a chunk, from its first, ended with finite train and test losses."""
     train_loss, test_loss = results[0], results[1]
@@ -259,6 +285,8 @@ class Trainer:
         outputs = n_outputs(config, data.n_classes)
         check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
         self.n_features, self.n_outputs = data.n_features, outputs
+        # Asked while it waits for its shared program (nnplay.engine.programs); a live run sets it.
+        self.interrupted: Callable[[], bool] = lambda: False
         self.model = build_model(config, inputs=data.n_features, outputs=outputs)
         self.optimizer = build_optimizer(config)
         self.optimizer.build(self.model.trainable_variables)
@@ -298,10 +326,9 @@ class Trainer:
     def attach_data(self, data: Dataset) -> None:
         """Train on `data` (the arrays of the data this trainer was built for, or of the same shapes)."""
         self.data = data
-        self._train = (tf.constant(data.x_train, tf.float32),
-                       tf.constant(targets_for_loss(self.config.task, data.y_train)))
-        self._test = (tf.constant(data.x_test, tf.float32),
-                      tf.constant(targets_for_loss(self.config.task, data.y_test)))
+        task = self.config.task
+        self._train = (shared_tensor(data.x_train, "x"), shared_tensor(data.y_train, task))
+        self._test = (shared_tensor(data.x_test, "x"), shared_tensor(data.y_test, task))
 
     def detach_data(self) -> None:
         """Let go of the data (a trainer waiting in the pool): attach_data gives it data again."""
@@ -375,7 +402,10 @@ class Trainer:
         """Train n_epochs epochs in one graph call and keep them in the history. On a NaN/inf loss,
         keep the model of the last epoch with finite losses and return the epoch that diverged."""
         saved = self._save_state()
-        results = self._train_chunk(n_epochs)
+        try:
+            results = self._train_chunk(n_epochs)
+        except Interrupted:  # told to stop while it waited for its program: nothing trained
+            return None
         finite = _finite_epochs(results)
         if finite < n_epochs:
             self._keep_finite_epochs(saved, finite)
@@ -404,7 +434,7 @@ class Trainer:
         """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
         state = list(self.model.variables) + list(self.optimizer.variables)
         return PROGRAMS.run(self.config, self.n_features, self.n_outputs, len(self.metric_names), state,
-                            self.epoch, n_epochs, (*self._train, *self._test))
+                            self.epoch, n_epochs, (*self._train, *self._test), self.interrupted)
 
     def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:
         """Back to the chunk's start, then train its first `finite` epochs again and keep them.

@@ -7,6 +7,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+import tensorflow as tf
 
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig
 from nnplay.data.load import load_dataset
@@ -75,3 +76,24 @@ def test_programs_forget_the_oldest_shapes_past_their_limit(monkeypatch):
     for seed in range(4):
         Trainer(replace(CONFIG, seed=seed), data).run_to_end(1)
     assert small.built == 4 and small.instances() == 2
+
+
+def test_a_stop_does_not_wait_for_another_sessions_chunk(monkeypatch):
+    """Every instance of the program is busy (another visitor's long epoch): this run's Stop still
+    ends it at once, with nothing trained, and the program is left as it was."""
+    from nnplay.engine.live import LiveRun
+    from nnplay.engine.programs import program_key
+
+    busy = use(monkeypatch, Programs(max_instances=1))
+    data = load_dataset(CONFIG)
+    trainer = Trainer(CONFIG, data)
+    signature = [tf.TensorSpec(t.shape, t.dtype) for t in (*trainer._train, *trainer._test)]
+    key = program_key(CONFIG, trainer.n_features, trainer.n_outputs, signature)
+    assert busy._lend(key) is None  # another session holds the only slot, for as long as this test
+    live = LiveRun(trainer, epochs=5).start()
+    stopper = threading.Thread(target=live.stop)
+    stopper.start()
+    stopper.join(30)
+    assert not stopper.is_alive() and live.done
+    assert trainer.epoch == 0 and live.result.status == "stopped"
+    assert busy.instances(key) == 1  # still the other session's

@@ -63,3 +63,17 @@ def test_a_pooled_trainer_holds_no_data_and_trains_again_as_new():
     assert again.trainer is trainer and pool.reused == 1
     again.trainer.run_to_end()
     assert again.trainer.history.to_csv() == first_curve
+
+
+def test_trainers_on_a_shared_read_only_dataset_share_one_tensorflow_copy_of_it():
+    from nnplay.data.load import read_only
+
+    config = replace(PlaygroundConfig(), n_samples=200, epochs=2)
+    shared = read_only(load_dataset(config))
+    one, two = Trainer(config, shared), Trainer(replace(config, seed=3), shared)
+    assert one._train[0] is two._train[0] and one._test[1] is two._test[1]
+    own = Trainer(config, load_dataset(config))  # writable arrays: a copy of its own
+    assert own._train[0] is not one._train[0]
+    one.run_to_end()
+    own.run_to_end()
+    assert one.history.to_csv() == own.history.to_csv()
