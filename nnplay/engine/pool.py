@@ -86,12 +86,12 @@ class TrainerPool:
         return None
 
     def _give_back(self, key: str, trainer: Trainer) -> None:
+        trainer.detach_data()  # now, not when filed: the data (MNIST 70k: ~440 MB) go with the session
         self._returned.append((key, trainer))
 
     def _file_returned(self) -> None:
         while self._returned:
             key, trainer = self._returned.popleft()
-            trainer.detach_data()  # an idle trainer holds no data (MNIST 70k: ~440 MB)
             self._idle[id(trainer)] = (key, trainer)
             while len(self._idle) > self.max_idle:
                 self._idle.popitem(last=False)  # the oldest goes, and frees all it had

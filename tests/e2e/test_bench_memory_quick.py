@@ -34,3 +34,13 @@ def test_bench_memory_quick_prints_rounds_within_the_target():
     assert [row[:2] for row in rows] == [["toy", "1"], ["toy", "2"]], rows
     assert all(row[-1] == "Finished" for row in rows), rows
     assert done.returncode == 0, output[-3000:]
+
+
+def test_bench_trainer_memory_quick_prints_its_table():
+    env = dict(os.environ, PYTHONPATH=str(harness.REPO), TF_CPP_MIN_LOG_LEVEL="2")
+    done = subprocess.run([sys.executable, "bench/bench_trainer_memory.py", "--quick"], cwd=harness.REPO, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    row = next(line.split() for line in done.stdout.splitlines() if line.strip().startswith("toy  "))
+    assert row[:2] == ["toy", "4"], row
+    float(row[-1])  # the per-trainer growth is a number (what it is, is the bench's to report)
