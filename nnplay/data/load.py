@@ -10,10 +10,6 @@ from nnplay.data.dataset import DataError, Dataset
 from nnplay.data.mnist import mnist_dataset
 from nnplay.data.toy import toy_dataset
 
-# Pages cache datasets per server; one nobody has asked for in this long is dropped (sessions
-# still using it keep their reference).
-CACHED_DATA_TTL_S = 600
-
 
 def load_dataset(config: PlaygroundConfig, csv_bytes: bytes | None = None) -> Dataset:
     """The train/test data a config asks for. Raises DataError with a learner-readable message."""

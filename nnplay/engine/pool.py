@@ -8,7 +8,8 @@ not the reason any more: a trainer compiles nothing of its own — its program i
 nnplay.engine.programs — and one that is dropped frees everything it had.)
 
 A trainer in the pool holds no data (`Trainer.detach_data`; the data are arguments of the
-program), so an idle MNIST-70k trainer costs no more than a toy one.
+program): an idle trainer holds its network's weights, its optimizer's state and a copy of its
+initial state, a few KB for a toy network and up to a few MB at the caps.
 
 A trainer is never shared: it is handed to one session at a time (a `Lease`), and returns to
 the pool only when that lease is garbage, which a running `LiveRun` prevents by holding it.
@@ -26,7 +27,7 @@ from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset
 from nnplay.engine.training import Snapshot, Trainer
 
-MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "8"))  # idle trainers kept in all, ~1 MB each
+MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "8"))  # idle trainers kept in all
 
 
 class Lease:

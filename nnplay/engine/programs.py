@@ -5,8 +5,9 @@ measured here: ~9 MB for a toy network, ~15 MB on MNIST 70k). With a program per
 grew with every visitor: a class of 30 on one link compiled 30 copies of the same program.
 
 Here a program belongs to a *shape*: the network, the task's output and loss, the optimizer and
-the settings baked into its graph, the batch size, the regulariser, the training seed (it orders
-the batches) and the data's shapes. Each `Instance` of a program has its own model and optimizer
+the settings baked into its graph, the batch size, the regulariser and the data's shapes. (The
+training seed, which orders the batches, is an argument like the data: every seed a learner tries
+runs the same program.) Each `Instance` of a program has its own model and optimizer
 (a template). A trainer runs a chunk of epochs by copying its weights and optimizer state into a
 free instance, running the program there on its own data, and copying the state back: the same
 graph on the same numbers, so the curve is the trainer's own, digit for digit
@@ -17,7 +18,7 @@ Up to MAX_INSTANCES instances of one program run at once (NNPLAY_PROGRAMS_PER_SE
 runs each op on one thread here, so about one per core). A further session on the same setup waits
 for one to be free, a chunk at a time (a chunk is a fraction of a second, or one epoch when an
 epoch takes longer). So N visitors on one link cost at most MAX_INSTANCES programs, whatever N.
-A waiting trainer's Stop or Pause does not wait for the others' chunks: `interrupted` ends the wait.
+A waiting trainer's Stop does not wait for the others' chunks: `interrupted` ends the wait.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ from nnplay.engine.model import build_loss, build_model, build_optimizer
 from nnplay.engine.tracing import traced
 
 MAX_INSTANCES = max(1, int(os.environ.get("NNPLAY_PROGRAMS_PER_SETUP", "2")))
-MAX_SHAPES = 256  # idle programs kept; one dropped frees only its Python side (its XLA code stays)
+# Shapes whose idle instances are kept. Dropping one frees only its Python side (~1 MB; TensorFlow
+# keeps its XLA code), and a later run of that shape compiles it again: so the limit is high.
+MAX_SHAPES = 256
 WAIT_CHECK_S = 0.05  # how often a waiting trainer asks whether it is still wanted
 
 
 class Interrupted(Exception):
-    """A trainer waiting for a free instance was told to stop waiting (a Stop, a Pause)."""
+    """A trainer waiting for a free instance was told to stop waiting (a Stop)."""
 
 
 def program_key(config: PlaygroundConfig, n_features: int, n_outputs: int, data_signature) -> tuple:
@@ -51,8 +54,7 @@ def program_key(config: PlaygroundConfig, n_features: int, n_outputs: int, data_
     network = tuple((layer.units, layer.activation) for layer in config.hidden)
     shapes = tuple((tuple(spec.shape), spec.dtype.name) for spec in data_signature)
     return (config.task, config.uses_logits, config.rule.loss, config.output_activation, network, n_features,
-            n_outputs, config.optimizer, params, config.batch_size, config.regularization, config.reg_rate,
-            config.seed, shapes)
+            n_outputs, config.optimizer, params, config.batch_size, config.regularization, config.reg_rate, shapes)
 
 
 class Instance:
@@ -66,31 +68,37 @@ class Instance:
         optimizer.build(model.trainable_variables)
         loss_fn = build_loss(config)
 
-        def chunk(first, n, x, y, x_test, y_test):
+        def chunk(first, n, seed, x, y, x_test, y_test):
             epoch_function = make_epoch_function(model, optimizer, loss_fn, config.task, config.uses_logits,
-                                                 (x, y), (x_test, y_test), config.batch_size, config.seed,
+                                                 (x, y), (x_test, y_test), config.batch_size, seed,
                                                  n_metrics=n_metrics)
             return epochs_graph(epoch_function, first, n)
 
         scalar = tf.TensorSpec([], tf.int32)
-        self.function = tf.function(chunk, input_signature=[scalar, scalar, *data_signature])
+        seed = tf.TensorSpec([], tf.int64)
+        self.function = tf.function(chunk, input_signature=[scalar, scalar, seed, *data_signature])
         self.variables = list(model.variables) + list(optimizer.variables)
         self._model, self._optimizer = model, optimizer  # the variables' owners
         self._traced = False
 
-    def run(self, state: list, first_epoch: int, n_epochs: int, data: tuple) -> tuple[np.ndarray, ...]:
+    def run(self, state: list, first_epoch: int, n_epochs: int, seed: int, data: tuple) -> tuple[np.ndarray, ...]:
         """Train n_epochs from first_epoch on a trainer's `state` (its model's then its optimizer's
-        variables, in Keras's order) and `data`; the state is updated in place."""
+        variables, in Keras's order), its training seed and `data`; the state is updated in place."""
         if not self._traced:  # traced in the run's thread (the page's never waits for it)
             traced(self.function)
             self._traced = True
+        # A trainer may have more (momentum slots made when a momentum was set mid-run, unused by a
+        # program without momentum), never fewer; each pair must be the same variable of the setup.
+        if len(state) < len(self.variables):
+            raise ValueError(f"a trainer's state has {len(state)} variables, this program {len(self.variables)}")
         pairs = list(zip(self.variables, state))
         for mine, theirs in pairs:
-            if mine.shape != theirs.shape:
+            if mine.shape != theirs.shape or mine.name != theirs.name:
                 raise ValueError(f"a trainer's state does not fit this program: {theirs.path} {theirs.shape} "
                                  f"for {mine.path} {mine.shape}")
             mine.assign(theirs)
-        arrays = self.function(tf.constant(first_epoch, tf.int32), tf.constant(n_epochs, tf.int32), *data)
+        arrays = self.function(tf.constant(first_epoch, tf.int32), tf.constant(n_epochs, tf.int32),
+                               tf.constant(seed, tf.int64), *data)
         results = tuple(array.numpy() for array in arrays)
         for mine, theirs in pairs:
             theirs.assign(mine)
@@ -121,11 +129,13 @@ class Programs:
                 instance = Instance(config, n_features, n_outputs, signature, n_metrics)
                 with self._changed:
                     self.built += 1
-            return instance.run(state, first_epoch, n_epochs, data)
+            return instance.run(state, first_epoch, n_epochs, config.seed, data)
         except BaseException:
             if instance is None:  # building failed: the slot it reserved is free again
                 with self._changed:
                     self._count[key] -= 1
+                    if not self._count[key]:
+                        del self._count[key]
                     self._changed.notify_all()
             raise
         finally:

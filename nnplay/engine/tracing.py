@@ -50,6 +50,6 @@ def run_tracing(trace: Callable[[], Any]) -> Any:
         try:
             return trace()
         finally:
-            for name in [name for name in registry if name not in before]:
+            for name in [name for name in list(registry) if name not in before]:
                 if name.startswith(_CUSTOM_GRADIENT):
                     del registry[name]

@@ -91,7 +91,7 @@ def batch_order(n, seed, epoch):
     Stateless: it depends on nothing but its arguments, so epoch 7 is shuffled the same way
     whether it runs in a long run, after a pause, or in another program.
     """
-    pair = tf.stack([tf.constant(seed, tf.int64), tf.cast(epoch, tf.int64)])
+    pair = tf.stack([tf.cast(seed, tf.int64), tf.cast(epoch, tf.int64)])  # seed: a number or a tensor
     return tf.argsort(tf.random.stateless_uniform([n], seed=pair))
 
 
@@ -312,11 +312,12 @@ class Trainer:
         return changes
 
     def _set_graph_settings(self, config: PlaygroundConfig) -> None:
-        """Point the model and the optimizer at `config`'s settings and pick the compiled chunk
-        function that has them baked in."""
-        self.optimizer.learning_rate = config.learning_rate  # assigns the variable the graph reads
+        """Point the model and the optimizer at `config`'s settings. The program that trains it is
+        picked per chunk by these settings (nnplay.engine.programs); the trainer's own optimizer
+        carries the learning rate (a variable copied into the program) and says what it trains with."""
+        self.optimizer.learning_rate = config.learning_rate
         for name in OPTIMIZERS[config.optimizer].params:
-            setattr(self.optimizer, name, getattr(config, name))  # read when a graph is traced
+            setattr(self.optimizer, name, getattr(config, name))
         _ensure_momentum_slots(self.optimizer, self.model.trainable_variables)  # part of the state
         regularizer = regularizer_for(config)
         for layer in self.model.layers:  # so a saved .keras model says what it was trained with
@@ -381,6 +382,9 @@ class Trainer:
                     yield self.snapshot(target, elapsed)
                 return
             elapsed = time.perf_counter() - start
+            if self.epoch == before:  # interrupted while it waited for its program: stopped here
+                self.last_result = self.ended("stopped", first_epoch, elapsed)
+                return
             # What the run amounts to if the caller stops consuming at this snapshot.
             self.last_result = self.ended("stopped", first_epoch, elapsed)
             yield self.snapshot(target, elapsed)
@@ -430,11 +434,13 @@ class Trainer:
         message = self._divergence_message(diverged) if status == "diverged" else messages[status]
         return RunResult(status, self.epoch - first_epoch, elapsed, message, diverged_epoch=diverged)
 
-    def _train_chunk(self, n_epochs: int) -> tuple[np.ndarray, ...]:
-        """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics."""
+    def _train_chunk(self, n_epochs: int, interruptible: bool = True) -> tuple[np.ndarray, ...]:
+        """Train n_epochs epochs from self.epoch in one graph call: per-epoch losses and metrics.
+        Raises Interrupted (nothing trained) if a Stop comes while it waits for its program."""
         state = list(self.model.variables) + list(self.optimizer.variables)
         return PROGRAMS.run(self.config, self.n_features, self.n_outputs, len(self.metric_names), state,
-                            self.epoch, n_epochs, (*self._train, *self._test), self.interrupted)
+                            self.epoch, n_epochs, (*self._train, *self._test),
+                            self.interrupted if interruptible else (lambda: False))
 
     def _keep_finite_epochs(self, saved: list[np.ndarray], finite: int) -> None:
         """Back to the chunk's start, then train its first `finite` epochs again and keep them.
@@ -443,8 +449,8 @@ class Trainer:
         by (seed, epoch) and nothing else changes, so this is the model of the last finite epoch.
         """
         self._restore_state(saved)
-        if finite:
-            self._append(*self._train_chunk(finite))
+        if finite:  # not interruptible: the divergence must be reported with the epochs before it
+            self._append(*self._train_chunk(finite, interruptible=False))
 
     def _divergence_message(self, diverged: int) -> str:
         rate = self.config.learning_rate

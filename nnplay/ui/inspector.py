@@ -9,7 +9,6 @@ import streamlit as st
 
 from nnplay.config.catalog import TASKS, dataset_label
 from nnplay.data.dataset import DataError
-from nnplay.data.load import load_dataset
 from nnplay.engine.metrics import evaluate
 from nnplay.engine.model import to_probabilities
 from nnplay.engine.plane import probe_for
@@ -39,6 +38,7 @@ from nnplay.labs.inspector.stability import (
     why_naive_failed,
 )
 from nnplay.ui import saving, state, training_panel
+from nnplay.ui.datasets import shared_dataset
 from nnplay.ui.state import current_config
 from nnplay.ui.text import md_literal
 
@@ -114,7 +114,7 @@ def load_saved_model() -> None:
         st.caption("This setup trains on your own CSV: load the model on the Playground, where the file is uploaded.")
         return
     try:
-        data = load_dataset(config)
+        data = shared_dataset(config)
     except DataError as err:
         st.error(str(err))
         return
@@ -126,7 +126,7 @@ def _train_in_background(choice: str, config) -> None:
     """Train `config` in the background (a progress bar and Stop below the button); the model
     is the page's once it ends."""
     try:
-        data = load_dataset(config)
+        data = shared_dataset(config)
     except DataError as err:
         st.error(str(err))
         return

@@ -17,9 +17,8 @@ from nnplay.config.catalog import (
     race_variants,
     surface_variants,
 )
-from nnplay.config.schema import CAPS, ConfigError, PlaygroundConfig, data_part
+from nnplay.config.schema import CAPS, ConfigError, PlaygroundConfig
 from nnplay.data.dataset import DataError
-from nnplay.data.load import CACHED_DATA_TTL_S, load_dataset, read_only
 from nnplay.figures import optimizer_lab as figures
 from nnplay.labs.optimizer import controls as lab_controls
 from nnplay.labs.optimizer.race import Race, lane_advice, winner
@@ -35,6 +34,7 @@ from nnplay.labs.optimizer.trajectories import (
     summary_rows,
 )
 from nnplay.ui import state, training_panel
+from nnplay.ui.datasets import shared_dataset
 
 
 # ------------------------------------------------------------------ cached work, shared by sessions
@@ -47,12 +47,6 @@ def cached_runs(surface_key: str, start: tuple, learning_rate: float, steps: int
 @st.cache_data(max_entries=8, show_spinner=False)
 def cached_grid(surface_key: str):
     return SURFACES[surface_key].grid(figures.GRID_POINTS)
-
-
-@st.cache_resource(max_entries=8, ttl=CACHED_DATA_TTL_S, show_spinner="Loading data…")
-def cached_dataset(_config: PlaygroundConfig, data_key: tuple):
-    """Keyed by the config's data fields only: every race on the same data shares one read-only copy."""
-    return read_only(load_dataset(_config))
 
 
 # ================================================================== cost surfaces
@@ -304,7 +298,7 @@ def run_race(base: PlaygroundConfig, entries: list[tuple[str, float]], target: f
     """Train the lanes one after another under a progress bar and keep the result; False (and an
     error on the page) if the setup cannot run."""
     try:
-        data = cached_dataset(base, data_part(base))
+        data = shared_dataset(base)
         race = Race(base, entries, data)
     except (ConfigError, DataError, ValueError) as err:
         st.error(str(err))

@@ -29,7 +29,6 @@ from nnplay.config.schema import (
     FIELD_LABELS,
     ConfigError,
     PlaygroundConfig,
-    data_part,
     live_changes,
     n_inputs,
     n_outputs,
@@ -37,7 +36,6 @@ from nnplay.config.schema import (
 )
 from nnplay.data.csv_upload import CSV_LIMITS, CSV_MAX_BYTES, csv_columns
 from nnplay.data.dataset import DataError, Dataset
-from nnplay.data.load import CACHED_DATA_TTL_S, load_dataset, read_only
 from nnplay.data.mnist import MnistAvailability
 from nnplay.engine.live import WATCH_PACE, LiveRun
 from nnplay.engine.model import build_model, to_keras_bytes
@@ -52,6 +50,7 @@ from nnplay.figures.playground import (
     output_figure,
 )
 from nnplay.ui import controls, layout, saving, training_panel
+from nnplay.ui.datasets import shared_dataset
 from nnplay.ui.live_view import live_view
 from nnplay.ui.state import (
     DISCRETIZE,
@@ -74,14 +73,6 @@ SPEEDS = {"Watch": "paced, so you can see it learn", "Fast": "as fast as the eng
 
 
 # ------------------------------------------------------------------ cached per server
-@st.cache_resource(max_entries=12, ttl=CACHED_DATA_TTL_S, show_spinner="Loading data…")
-def cached_dataset(_config: PlaygroundConfig, data_key: tuple, csv_bytes: bytes | None) -> Dataset:
-    """Data depends only on the data fields (data_key); the config object itself is not hashed.
-    One read-only copy per server, shared by every session on the same data (st.cache_data would
-    hand each session its own unpickled copy: ~220 MB apiece on MNIST 70k)."""
-    return read_only(load_dataset(_config, csv_bytes))
-
-
 @st.cache_data(max_entries=32, show_spinner=False)
 def initial_weights(_config: PlaygroundConfig, config_key: str, inputs: int, outputs: int):
     """The seeded starting weights, drawn before any training (as TF Playground does)."""
@@ -158,7 +149,7 @@ def data_section(setup: Setup) -> Dataset | None:
                 icon=":material/ads_click:")
     else:
         try:
-            data = cached_dataset(config, data_part(config), setup.csv_bytes)
+            data = shared_dataset(config, setup.csv_bytes)
         except DataError as err:
             data_error = str(err)
 

@@ -226,7 +226,7 @@ def compare(settings: ComparisonSettings, data: Dataset,
     when it returns True the comparison ends there, with None (half a comparison compares nothing).
 
     Trainers are leased from the server's pool, not built: a repeat of the same comparison (by
-    anyone) reuses the compiled ones, restarted at their seeded start, so it trains the same.
+    anyone) reuses them, restarted at their seeded start, so it trains the same.
     """
     configs = settings.configs()
     runs: dict[str, ActivationRun] = {}

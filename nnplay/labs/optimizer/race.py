@@ -97,7 +97,7 @@ class Race:
     def run(self) -> Iterator[RaceProgress]:
         total = len(self.lanes) * self.epochs
         for index, lane in enumerate(self.lanes):
-            # Leased, not built: the same race clicked again (by anyone) reuses the compiled lanes.
+            # Leased, not built: the same race clicked again (by anyone) reuses the lanes' trainers.
             lease = POOL.lease(lane.config, self.data)
             trainer = lease.trainer
             lane.initial_weights = [np.array(w) for w in trainer.model.get_weights()]
