@@ -56,10 +56,10 @@ SETTLE_S = 15  # Streamlit checks for expired sessions periodically; the pool fi
 CLOUD_MB = 2_700  # the largest Community Cloud app (its docs: roughly 0.7-2.7 GB)
 
 
-def links(epochs_toy: int) -> dict[str, PlaygroundConfig]:
+def links(epochs_toy: int, mnist_samples: int = 70_000) -> dict[str, PlaygroundConfig]:
     return {
         "toy": shared_link(epochs_toy, 200),
-        "mnist": replace(course_mnist_config(), n_samples=70_000, train_fraction=6 / 7, epochs=1),
+        "mnist": replace(course_mnist_config(), n_samples=mnist_samples, train_fraction=6 / 7, epochs=1),
     }
 
 
@@ -146,9 +146,10 @@ def cloud_figures(link_of: dict[str, PlaygroundConfig], args, env: dict[str, str
             rows.append(["server started, no visitor", "", f"{idle:.0f}", ""])
             mnist = link_of["mnist"]
             own_data = [replace(mnist, data_seed=seed) for seed in range(1, 6)]  # 5 datasets to cache, not 1
-            for name, link, n in (("1 session, MNIST 70k", mnist, 1), ("5 sessions, toy", link_of["toy"], 5),
-                                  ("5 sessions, MNIST 70k", mnist, 5),
-                                  ("5 sessions, MNIST 70k, each its own data", own_data, 5)):
+            size = f"MNIST {mnist.n_samples // 1000}k"
+            for name, link, n in ((f"1 session, {size}", mnist, 1), ("5 sessions, toy", link_of["toy"], 5),
+                                  (f"5 sessions, {size}", mnist, 5),
+                                  (f"5 sessions, {size}, each its own data", own_data, 5)):
                 before = server_rss_mb(server)
                 peak, statuses = one_round(server, browser, link, n)
                 time.sleep(args.ttl + SETTLE_S)
@@ -161,14 +162,14 @@ def cloud_figures(link_of: dict[str, PlaygroundConfig], args, env: dict[str, str
     print_table("Server RSS for Community Cloud's budget, MB", ["scenario", "before", "peak", "after TTL"], rows)
     first_peak, five_before, five_peak = float(rows[1][2]), float(rows[3][1]), float(rows[3][2])
     per_visitor = (five_peak - five_before) / 5
-    print(f"\nthe first MNIST-70k visitor (TensorFlow, MNIST read and cached, a program compiled): peak "
+    print(f"\nthe first MNIST visitor (TensorFlow, MNIST read and cached, a program compiled): peak "
           f"{first_peak:.0f} MB; each further one while training: {per_visitor:.0f} MB (5 at once, peak over "
           f"the {five_before:.0f} MB before)")
     print(f"a {CLOUD_MB:,} MB app holds about {max(0, int((CLOUD_MB - five_before) // max(per_visitor, 1)))} "
-          "MNIST-70k visitors training one link at once, on top of that level")
+          "MNIST visitors training one link at once, on top of that level")
     own_before, own_peak = float(rows[4][1]), float(rows[4][2])
     per_own = (own_peak - own_before) / 5
-    print(f"each MNIST-70k visitor on data of their own: {per_own:.0f} MB (a dataset cached and its TensorFlow copy); "
+    print(f"each MNIST visitor on data of their own: {per_own:.0f} MB (a dataset cached and its TensorFlow copy); "
           f"a {CLOUD_MB:,} MB app holds about {max(0, int((CLOUD_MB - five_before) // max(per_own, 1)))} of them")
 
 
@@ -181,6 +182,9 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=300, help="epochs of the toy link")
     parser.add_argument("--mnist-dir", help="a folder with mnist.npz or MNIST's IDX files")
     parser.add_argument("--cloud", action="store_true", help="the Community Cloud scenarios instead of rounds")
+    parser.add_argument("--mnist-samples", type=int, default=70_000,
+                        help="images of the MNIST link; below 70,000 the server is started with that cap "
+                             "(NNPLAY_MAX_MNIST_SAMPLES), as a small Cloud app would be")
     parser.add_argument("--quick", action="store_true", help="2 rounds of 2 sessions, TTL 5 s, toy, 50 epochs")
     args = parser.parse_args()
     if args.quick:
@@ -189,9 +193,12 @@ def main() -> int:
     if problem:
         print(f"cannot run: {problem}")
         return 2
-    link_of = links(args.epochs)
+    link_of = links(args.epochs, args.mnist_samples)
     folder, said = mnist_folder(args.mnist_dir)
     env = {"NNPLAY_MNIST_DIR": folder} if folder else {}
+    if args.mnist_samples < 70_000:
+        env["NNPLAY_MAX_MNIST_SAMPLES"] = str(args.mnist_samples)
+        said += f"; links of {args.mnist_samples:,} images, the server's cap"
     print(f"{os.cpu_count()} cores, load average {load_text()} at start; disconnectedSessionTTL {args.ttl} s")
     if args.cloud or "mnist" in args.data:
         print(f"MNIST: {said}")

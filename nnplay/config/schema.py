@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -41,12 +42,17 @@ def samples_range(dataset: str) -> tuple[int, int]:
 # Caps for a public demo. A config inside these always builds and trains in
 # reasonable time and memory on a 2-core machine.
 # --------------------------------------------------------------------------
+MNIST_IMAGES = 70_000  # all of MNIST
+# A server with little memory (Community Cloud: 0.7-2.7 GB) may allow fewer: an MNIST visitor on data
+# of their own costs ~6 KB per image (the cached float32 images and TensorFlow's copy; README "Memory").
+MAX_MNIST_SAMPLES = min(MNIST_IMAGES, max(20, int(os.environ.get("NNPLAY_MAX_MNIST_SAMPLES", MNIST_IMAGES))))
+
 CAPS = {
     "hidden_layers": (0, 6),  # as TF Playground
     "units": (1, 256),  # 128-64 MNIST nets fit comfortably
     "total_params": (1, 300_000),
     "n_samples_toy": (20, 5_000),
-    "n_samples_real": (20, 70_000),  # all of MNIST
+    "n_samples_real": (20, MAX_MNIST_SAMPLES),
     "noise": (0.0, 0.5),
     "train_fraction": (0.1, 0.9),
     "n_classes": (2, 6),  # K for toy multiclass; labels for toy multi-label
