@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -31,6 +30,7 @@ from nnplay.config.catalog import (
     hidden_activations,
     is_toy,
 )
+from nnplay.config.environment import env_count
 
 
 def samples_range(dataset: str) -> tuple[int, int]:
@@ -45,7 +45,7 @@ def samples_range(dataset: str) -> tuple[int, int]:
 MNIST_IMAGES = 70_000  # all of MNIST
 # A server with little memory (Community Cloud: 0.7-2.7 GB) may allow fewer: an MNIST visitor on data
 # of their own costs ~6 KB per image (the cached float32 images and TensorFlow's copy; README "Memory").
-MAX_MNIST_SAMPLES = min(MNIST_IMAGES, max(20, int(os.environ.get("NNPLAY_MAX_MNIST_SAMPLES", MNIST_IMAGES))))
+MAX_MNIST_SAMPLES = env_count("NNPLAY_MAX_MNIST_SAMPLES", MNIST_IMAGES, low=20, high=MNIST_IMAGES)
 
 CAPS = {
     "hidden_layers": (0, 6),  # as TF Playground

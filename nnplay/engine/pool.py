@@ -17,17 +17,17 @@ the pool only when that lease is garbage, which a running `LiveRun` prevents by 
 
 from __future__ import annotations
 
-import os
 import threading
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable
 
+from nnplay.config.environment import env_count
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.data.dataset import Dataset
 from nnplay.engine.training import Snapshot, Trainer
 
-MAX_IDLE = int(os.environ.get("NNPLAY_MAX_IDLE_TRAINERS", "8"))  # idle trainers kept in all
+MAX_IDLE = env_count("NNPLAY_MAX_IDLE_TRAINERS", 8, low=0)  # idle trainers kept in all
 
 
 class Lease:

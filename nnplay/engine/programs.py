@@ -23,7 +23,6 @@ A waiting trainer's Stop does not wait for the others' chunks: `interrupted` end
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,11 +31,12 @@ import numpy as np
 import tensorflow as tf
 
 from nnplay.config.catalog import OPTIMIZERS
+from nnplay.config.environment import env_count
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.engine.model import build_loss, build_model, build_optimizer
 from nnplay.engine.tracing import traced
 
-MAX_INSTANCES = max(1, int(os.environ.get("NNPLAY_PROGRAMS_PER_SETUP", "2")))
+MAX_INSTANCES = env_count("NNPLAY_PROGRAMS_PER_SETUP", 2)
 # Shapes whose idle instances are kept. Dropping one frees only its Python side (~1 MB; TensorFlow
 # keeps its XLA code), and a later run of that shape compiles it again: so the limit is high.
 MAX_SHAPES = 256

@@ -4,10 +4,9 @@ MNIST 70k), and trainers on it share one TensorFlow copy too (nnplay.engine.trai
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
+from nnplay.config.environment import env_count
 from nnplay.config.schema import PlaygroundConfig, data_part
 from nnplay.data.dataset import Dataset
 from nnplay.data.load import load_dataset, read_only
@@ -15,7 +14,7 @@ from nnplay.data.load import load_dataset, read_only
 # Datasets kept for the server: an MNIST-70k one is ~220 MB (and its TensorFlow copy as much while
 # a trainer uses it), a toy one a few KB. No time limit: Streamlit's counts from when an entry was
 # made, not from its last use, so a busy class would get a second copy every few minutes.
-CACHED_DATASETS = int(os.environ.get("NNPLAY_CACHED_DATASETS", "12"))
+CACHED_DATASETS = env_count("NNPLAY_CACHED_DATASETS", 12)
 
 
 @st.cache_resource(max_entries=CACHED_DATASETS, show_spinner="Loading data…")
