@@ -88,12 +88,13 @@ class Instance:
             traced(self.function)
             self._traced = True
         # A trainer may have more (momentum slots made when a momentum was set mid-run, unused by a
-        # program without momentum), never fewer; each pair must be the same variable of the setup.
+        # program without momentum), never fewer. Pairs go by position: Keras makes a setup's
+        # variables in one order (names cannot tell: unnamed ones are numbered per process).
         if len(state) < len(self.variables):
             raise ValueError(f"a trainer's state has {len(state)} variables, this program {len(self.variables)}")
         pairs = list(zip(self.variables, state))
         for mine, theirs in pairs:
-            if mine.shape != theirs.shape or mine.name != theirs.name:
+            if mine.shape != theirs.shape or mine.dtype != theirs.dtype:
                 raise ValueError(f"a trainer's state does not fit this program: {theirs.path} {theirs.shape} "
                                  f"for {mine.path} {mine.shape}")
             mine.assign(theirs)
