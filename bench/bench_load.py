@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))  # the browser harness
 
 import harness  # noqa: E402
 
-from bench.common import print_table  # noqa: E402
+from bench.common import print_table, status_kb  # noqa: E402
 from nnplay.config.links import to_query_string  # noqa: E402
 from nnplay.config.schema import HiddenLayer, PlaygroundConfig  # noqa: E402
 
@@ -53,17 +53,6 @@ def shared_link(epochs: int, samples: int) -> PlaygroundConfig:
 
 
 # --------------------------------------------------------------------------- server memory
-
-def _status_kb(pid: int, field: str) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
-
 
 def process_tree(root: int) -> list[int]:
     """root and all its descendants, from /proc/<pid>/task/<tid>/children."""
@@ -82,7 +71,7 @@ def process_tree(root: int) -> list[int]:
 
 def server_rss_mb(server: harness.StreamlitServer) -> float:
     """Resident memory of the streamlit process and its children, MB."""
-    return sum(_status_kb(pid, "VmRSS") for pid in process_tree(server.proc.pid)) / 1024
+    return sum(status_kb(pid, "VmRSS") for pid in process_tree(server.proc.pid)) / 1024
 
 
 def server_cpu_seconds(server: harness.StreamlitServer) -> float:
@@ -107,7 +96,7 @@ def machine_busy_seconds() -> float:
 
 def server_hwm_mb(server: harness.StreamlitServer) -> float:
     """The kernel's peak resident memory of each process of the server, summed, MB."""
-    return sum(_status_kb(pid, "VmHWM") for pid in process_tree(server.proc.pid)) / 1024
+    return sum(status_kb(pid, "VmHWM") for pid in process_tree(server.proc.pid)) / 1024
 
 
 class RssSampler:

@@ -30,15 +30,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.common import print_table  # noqa: E402
+from bench.common import print_table, status_kb  # noqa: E402
 
 
 def rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return status_kb(os.getpid(), "VmRSS") / 1024
 
 
 def release_free_memory() -> None:

@@ -21,3 +21,15 @@ def print_table(title, header, rows):
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in [header, *rows]:
         print("  ".join(str(cell).rjust(width) for cell, width in zip(row, widths)))
+
+
+def status_kb(pid: int, field: str) -> int:
+    """A field of /proc/<pid>/status in kB (VmRSS, VmHWM); 0 when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0

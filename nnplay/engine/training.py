@@ -280,7 +280,6 @@ class Trainer:
     def __init__(self, config: PlaygroundConfig, data: Dataset, snapshot_interval: float = 0.25):
         self.config = config  # the settings it trains with now (apply_settings changes the live ones)
         self.start_config = config  # what it was built for: restart() goes back to it
-        self.data = data
         self.snapshot_interval = snapshot_interval
         outputs = n_outputs(config, data.n_classes)
         check_fits_data(config, data.n_features, outputs)  # a CSV's width is only known now
