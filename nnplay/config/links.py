@@ -353,6 +353,10 @@ FIELDS: tuple[Field, ...] = (
 _BY_KEY = {spec.key: spec for spec in FIELDS}
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 LINK_KEYS = frozenset(_BY_KEY) | {VERSION_KEY}
+# Keys a Playground link may also carry for the page rather than the setup: the lesson it was opened
+# from (nnplay.lessons.progress) and a teacher's challenge (nnplay.config.challenge). decode() leaves
+# them to their readers, without a warning, and the page keeps them when it rewrites the URL.
+COMPANION_KEYS = frozenset({"lesson", "goal", "target", "max_units", "max_params", "max_epochs"})
 
 
 # --------------------------------------------------------------------------
@@ -460,6 +464,8 @@ def _as_text_dict(params: Any, warnings: list[str]) -> dict[str, str]:
 
     result: dict[str, str] = {}
     for key, values in grouped.items():
+        if key in COMPANION_KEYS:
+            continue  # read by the page, not the setup
         if key not in LINK_KEYS:
             result[key] = ""  # kept only to be named in the unknown-keys warning
             continue

@@ -12,6 +12,7 @@ from nnplay.data.dataset import DataError
 from nnplay.data.load import load_dataset
 from nnplay.figures import activation_lab as figures
 from nnplay.labs.activation import experiments as lab
+from nnplay.lessons.evidence import SoftmaxTry, remember
 from nnplay.ui import state, training_panel
 
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, 3.0, -2.0, 1.5, 0.0, -0.5)
@@ -68,6 +69,8 @@ def softmax_on_a_vector() -> None:
                                   step=0.5, format="%.2f", key=f"logit_{i}")
               for i, column in enumerate(st.columns(int(k)))]
     probabilities = lab.softmax(logits, temperature)
+    remember(state.SOFTMAX_TRIES.setdefault([]),  # for lesson 5's check
+             SoftmaxTry(tuple(float(z) for z in logits), float(temperature), tuple(float(p) for p in probabilities)))
     st.plotly_chart(figures.softmax_figure(logits, probabilities, temperature=temperature), key="softmax")
     gap = lab.shift_gap(logits, shift, temperature)
     st.markdown(f"Sum of the probabilities: **{probabilities.sum():.6f}**. Adding c = {shift:g} to every logit "

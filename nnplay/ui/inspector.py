@@ -37,6 +37,7 @@ from nnplay.labs.inspector.stability import (
     round_off_example,
     why_naive_failed,
 )
+from nnplay.lessons.evidence import StabilityTry, remember
 from nnplay.ui import saving, state, training_panel
 from nnplay.ui.datasets import shared_dataset
 from nnplay.ui.state import current_config
@@ -415,6 +416,9 @@ def stability(trainer: Trainer, predictions: Predictions, index: int) -> None:
     scale = st.select_slider("Scale the logits ×", [1, 3, 10, 30, 100, 300, 1000], value=1)
     logits = logits_of(trainer.config, predictions.outputs[index: index + 1])[0]
     result = compare(logits, int(predictions.true[index]), scale)
+    remember(state.STABILITY_TRIES.setdefault([]),  # for lesson 6's check
+             StabilityTry(float(scale), float(result.logits.max()), float(result.naive_loss),
+                          float(result.stable_loss)))
     st.dataframe(pd.DataFrame({
         "way": ["naive: exp, divide, then log (float32)", "stable: log-softmax (from_logits=True)"],
         # Text, so inf and NaN show as what came out (a float column showed NaN as "None").

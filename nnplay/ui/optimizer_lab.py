@@ -33,6 +33,7 @@ from nnplay.labs.optimizer.trajectories import (
     stability_note,
     summary_rows,
 )
+from nnplay.lessons.evidence import remember, surface_try
 from nnplay.ui import state, training_panel
 from nnplay.ui.datasets import shared_dataset
 
@@ -162,6 +163,8 @@ def paths(chosen: SurfaceControls) -> list[Trajectory]:
         return []
     if not trajectories:
         return []
+    for trajectory in trajectories:  # for lesson 8's check
+        remember(state.SURFACE_TRIES.setdefault([]), surface_try(surface, trajectory))
 
     story = PRESETS.get(state.LAB_STORY.get() or "")
     if story is not None and lab_controls.story_applies(story, surface.key, chosen.learning_rate, chosen.steps,

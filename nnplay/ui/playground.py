@@ -49,7 +49,7 @@ from nnplay.figures.playground import (
     network_figure,
     output_figure,
 )
-from nnplay.ui import controls, layout, saving, training_panel
+from nnplay.ui import controls, layout, lessons, saving, training_panel
 from nnplay.ui.datasets import shared_dataset
 from nnplay.ui.live_view import live_view
 from nnplay.ui.state import (
@@ -128,6 +128,7 @@ def header(setup: Setup) -> None:
     sync_url(setup.config)
     st.title("Playground")
     show_notices()
+    lessons.playground_banner()  # opened from a lesson: its task and its Check
 
 
 def outputs_of(config: PlaygroundConfig, data: Dataset | None) -> int:

@@ -35,6 +35,9 @@ PAGES: tuple[PageRecord, ...] = (
     PageRecord("app_pages/4_Activation_Lab.py", "Activation Lab", ":material/show_chart:", "Activation_Lab",
                "Activations and their derivatives, softmax on numbers you type, why a network of linear layers is "
                "one linear layer, and how sigmoid stacks starve their first layers of gradient."),
+    PageRecord("app_pages/5_Lessons.py", "Lessons", ":material/school:", "Lessons",
+               "The course, one idea at a time: predict, try it on the real pages, and let the check judge what "
+               "you trained. Progress travels in the link."),
 )
 HOME_TITLE = "Home"
 HOME_ICON = ":material/home:"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import streamlit as st
 
-from nnplay.config.links import decode, encode
+from nnplay.config.links import COMPANION_KEYS, decode, encode
 from nnplay.config.schema import ConfigError, PlaygroundConfig, validate
 from nnplay.ui.text import plain_markdown
 
@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # only for the annotations: the home page imports this module
     from nnplay.engine.training import Trainer
     from nnplay.labs.activation.experiments import Comparison
     from nnplay.labs.optimizer.race import Lane
+    from nnplay.lessons.evidence import DoubleSoftmaxTry, SoftmaxTry, StabilityTry, SurfaceTry
+    from nnplay.lessons.progress import Progress
+    from nnplay.lessons.records import Verdict
 
 T = TypeVar("T")
 
@@ -129,6 +132,18 @@ ACTIVATION_COMPARISON: Key[Comparison] = Key("actlab_comparison", "the last line
 ACTIVATION_JOB: Key[BackgroundJob] = Key("actlab_job", "the comparison training in the background, while it trains")
 ACTIVATION_NOTICE: Key[str] = Key("actlab_notice", "why the last comparison has no result (stopped), said once")
 
+# ---- what the labs tried, for the lessons' checks (nnplay.lessons.evidence; the latest MAX_TRIES each)
+SOFTMAX_TRIES: Key[list[SoftmaxTry]] = Key("softmax_tries", "scores typed into the Activation Lab's softmax")
+STABILITY_TRIES: Key[list[StabilityTry]] = Key("stability_tries", "logit scales tried in the Inspector")
+SURFACE_TRIES: Key[list[SurfaceTry]] = Key("surface_tries", "optimizer runs on the Optimizer Lab's cost surfaces")
+DOUBLE_SOFTMAX_TRIES: Key[list[DoubleSoftmaxTry]] = Key("double_softmax_tries", "lesson 10's fixes, trained")
+# ---- the Lessons page (nnplay.ui.lessons)
+PROGRESS: Key[Progress] = Key("lesson_progress", "the lesson open and the lessons done (also in the page's link)")
+PROGRESS_NOTICE: Key[list[str]] = Key("lesson_progress_notice", "what the Lessons link had that could not be used")
+ANSWERS: Key[dict[str, str]] = Key("lesson_answers", "Question.key -> the option the learner chose")
+VERDICTS: Key[dict[int, Verdict]] = Key("lesson_verdicts", "lesson number -> its last check's verdict")
+LESSON_CHOICE: Key[int] = Key("lesson_choice", "radio: the lesson shown")
+
 
 def current_config() -> PlaygroundConfig:
     """The session's config; on a session's first run it comes from the page's link."""
@@ -170,10 +185,15 @@ def link_params() -> dict[str, list[str]]:
 
 def sync_url(config: PlaygroundConfig) -> None:
     """Rewrite the page's query string when the config changed (Streamlit updates the browser URL)."""
-    wanted = encode(config)
+    wanted = encode(config) | companions()
     # Compared with every value, so a repeated key or a stray unknown key is cleaned away too.
     if link_params() != {name: [value] for name, value in wanted.items()}:
         st.query_params.from_dict(wanted)
+
+
+def companions() -> dict[str, str]:
+    """The link's lesson and challenge keys (links.COMPANION_KEYS), kept when the setup's URL is rewritten."""
+    return {name: st.query_params[name] for name in COMPANION_KEYS if name in st.query_params}
 
 
 def notice_markdown(intro: str, warnings: list[str]) -> str:
