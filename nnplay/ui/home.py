@@ -19,6 +19,8 @@ def render() -> None:
         "implies, stack hidden layers, choose an optimizer, train on MNIST, 2-D toy data or your "
         "own CSV, watch it learn live — and share the whole setup as a link."
     )
+    lessons = next(page for page in PAGES if page.url_path == "Lessons")
+    st.page_link(lessons.file, label="New to neural networks? Start with lesson 1 of the course", icon=lessons.icon)
     columns = st.columns(len(PAGES))
     for column, page in zip(columns, PAGES):
         with column.container(border=True):

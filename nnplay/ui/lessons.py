@@ -215,7 +215,7 @@ def show_verdict(verdict: Verdict) -> None:
         st.warning(f"**Not yet:** {len(verdict.missing)} of {len(verdict.parts)} still missing.",
                    icon=":material/pending:")
     for part in verdict.parts:
-        mark = "✅" if part.passed else "❌"
+        mark = ":green[:material/check_circle:]" if part.passed else ":red[:material/cancel:]"  # no emoji font needed
         st.markdown(f"{mark} **{part.label}.** {part.detail}")
 
 

@@ -20,7 +20,7 @@ def test_home_lists_the_pages_and_has_a_link_field():
     from nnplay.ui.site import PAGES
 
     files = sorted(str(page.relative_to(Path(HOME).parent)) for page in (Path(HOME).parent / "app_pages").glob("*.py"))
-    assert sorted(page.file for page in PAGES) == files and len(files) == 4
+    assert sorted(page.file for page in PAGES) == files and len(files) == 5
     linked = {link.proto.page for link in at.get("page_link")}
     assert {page.url_path for page in PAGES} == linked
     # The addresses pages had before st.navigation (Streamlit derived them from the file names).

@@ -30,6 +30,7 @@ RULES = {
         ("nnplay.engine", ("streamlit", "plotly")),
         ("nnplay.export", ("streamlit", "plotly")),
         ("nnplay.labs", ("streamlit", "plotly")),
+        ("nnplay.lessons", ("streamlit", "plotly")),
     ),
 }
 

@@ -18,7 +18,7 @@ from nnplay.labs.activation.experiments import softmax
 from nnplay.labs.inspector.stability import compare
 from nnplay.labs.optimizer.surfaces import get_surface
 from nnplay.labs.optimizer.trajectories import run_optimizer
-from nnplay.lessons import checks, course
+from nnplay.lessons import course
 from nnplay.lessons.course import BY_NUMBER, LESSONS
 from nnplay.lessons.evidence import Evidence, SoftmaxTry, StabilityTry, remember, surface_try
 from nnplay.lessons.progress import Progress, read_progress
