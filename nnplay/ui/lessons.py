@@ -194,10 +194,7 @@ def double_softmax_exercise() -> None:
 
 def check(lesson: Lesson) -> None:
     if st.button("Check", type="primary", key=f"check.{lesson.number}", icon=":material/fact_check:"):
-        verdict = lesson.check(evidence())
-        state.VERDICTS.setdefault({})[lesson.number] = verdict
-        if verdict.passed:
-            state.PROGRESS.set(progress().with_done(lesson.number))
+        run_check(lesson)
         st.rerun()  # the predict question above is revealed and locked by this check
     verdict = (state.VERDICTS.get() or {}).get(lesson.number)
     if verdict is not None:
@@ -205,6 +202,15 @@ def check(lesson: Lesson) -> None:
         if verdict.passed and lesson.number < len(LESSONS):
             st.button(f"Next: lesson {lesson.number + 1}", on_click=_choose, args=(lesson.number + 1,),
                       icon=":material/arrow_forward:")
+
+
+def run_check(lesson: Lesson) -> Verdict:
+    """Judge what this session did; a pass ticks the lesson off."""
+    verdict = lesson.check(evidence())
+    state.VERDICTS.setdefault({})[lesson.number] = verdict
+    if verdict.passed:
+        state.PROGRESS.set(progress().with_done(lesson.number))
+    return verdict
 
 
 def show_verdict(verdict: Verdict) -> None:
@@ -243,8 +249,4 @@ def playground_banner() -> None:
             _choose(lesson.number)
             st.switch_page(page_file(LESSONS_PAGE), query_params=progress().to_params())
         if checked:
-            verdict = lesson.check(evidence())
-            state.VERDICTS.setdefault({})[lesson.number] = verdict
-            if verdict.passed:
-                state.PROGRESS.set(progress().with_done(lesson.number))
-            show_verdict(verdict)
+            show_verdict(run_check(lesson))

@@ -49,7 +49,7 @@ from nnplay.figures.playground import (
     network_figure,
     output_figure,
 )
-from nnplay.ui import controls, layout, lessons, saving, training_panel
+from nnplay.ui import challenge, controls, layout, lessons, saving, training_panel
 from nnplay.ui.datasets import shared_dataset
 from nnplay.ui.live_view import live_view
 from nnplay.ui.state import (
@@ -129,6 +129,7 @@ def header(setup: Setup) -> None:
     st.title("Playground")
     show_notices()
     lessons.playground_banner()  # opened from a lesson: its task and its Check
+    challenge.banner(setup.config)  # opened from a teacher's challenge: its target, the last run judged
 
 
 def outputs_of(config: PlaygroundConfig, data: Dataset | None) -> int:
@@ -536,6 +537,7 @@ def share_and_save(config: PlaygroundConfig, data: Dataset | None, shown: Traine
         st.caption(f"This run's {changed} changed while it trained; a link carries one setup, so Train on this link "
                    "gives the curve of its final settings from the start.")
     st.code(f"{base}?{to_query_string(config)}", language=None, wrap_lines=True)
+    challenge.make_a_challenge(config)
     st.download_button("Download config (JSON)", json.dumps(config.to_dict(), indent=2),
                        file_name="nnplay_config.json", mime="application/json")
     saving.load_config_control()

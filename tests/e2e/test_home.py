@@ -19,10 +19,10 @@ def test_home_renders(page, streamlit_server, server_log):
     nav.first.wait_for(state="visible")
     names = [text.strip() for text in nav.all_inner_texts()]
     assert [name.split("\n")[-1] for name in names] == ["Home", "Playground", "Softmax Inspector", "Optimizer Lab",
-                                                        "Activation Lab"], names
+                                                        "Activation Lab", "Lessons"], names
     # ... and each keeps the address it has always had, so old links open.
     hrefs = [href.rstrip("/").rsplit("/", 1)[-1] for href in nav.evaluate_all("els => els.map(e => e.href)")]
-    assert hrefs[1:] == ["Playground", "Softmax_Inspector", "Optimizer_Lab", "Activation_Lab"], hrefs
+    assert hrefs[1:] == ["Playground", "Softmax_Inspector", "Optimizer_Lab", "Activation_Lab", "Lessons"], hrefs
 
     assert_no_exception(page)
     screenshot(page, "home")
