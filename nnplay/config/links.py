@@ -54,6 +54,7 @@ __all__ = [
     "encode",
     "from_query_string",
     "normalize",
+    "query_text",
     "to_query_string",
 ]
 
@@ -382,7 +383,12 @@ def encode(config: PlaygroundConfig) -> dict[str, str]:
 
 def to_query_string(config: PlaygroundConfig) -> str:
     """'v=1&task=binary&...' (no leading '?'), commas left readable."""
-    return urlencode(encode(config), safe=",", quote_via=quote_plus)
+    return query_text(encode(config))
+
+
+def query_text(params: Mapping[str, str]) -> str:
+    """Query params as link text, commas left readable (a setup's, a lesson's, a challenge's)."""
+    return urlencode(params, safe=",", quote_via=quote_plus)
 
 
 # --------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 
 from nnplay.config.catalog import DATASETS, dataset_label
 from nnplay.config.links import normalize
-from nnplay.config.schema import PlaygroundConfig, optimizer_fields
-from nnplay.lessons.evidence import Evidence, latest_first
+from nnplay.config.schema import FIELD_LABELS, PlaygroundConfig, optimizer_fields
+from nnplay.lessons.evidence import Evidence
 from nnplay.lessons.records import Part, Question, Verdict
 
 # ----------------------------------------------------------------------------- targets
@@ -98,9 +98,19 @@ def no_run_yet(where: str = "the Playground") -> str:
 
 
 def missing_field_words(names: Sequence[str]) -> str:
-    from nnplay.config.schema import FIELD_LABELS  # the words the Playground's controls use
-
+    """Config fields in the words the Playground's controls use."""
     return ", ".join(FIELD_LABELS.get(name, name).lower() for name in names)
+
+
+def best_reaches(label: str, runs: Sequence[Any], metric: str, target: float, hint: str,
+                 none: str | None = None, best_of: str = "Your best") -> Part:
+    """The part "some run reaches `target` on `metric`": the best run passes, or is named with `hint`."""
+    top = best(runs, metric)
+    if top is not None and score(top, metric) >= target:
+        return Part(label, True, f"{named(top)}: {result_text(top)}.")
+    if top is not None:
+        return Part(label, False, f"{best_of}, {named(top)}, reached {result_text(top)}: {hint}")
+    return Part(label, False, none or no_run_yet())
 
 
 # ----------------------------------------------------------------------------- quizzes
@@ -128,16 +138,10 @@ def quiz_check(questions: Callable[[], Sequence[Question]]) -> Callable[[Evidenc
 def check_three_steps(evidence: Evidence) -> Verdict:
     label = f"A classifier trained to the end, at least {THREE_STEPS_ACCURACY:.0%} test accuracy"
     finished = [run for run in evidence.runs if run.result.status == "finished" and "accuracy" in run.final]
-    top = best(finished, "accuracy")
-    if top is not None and score(top, "accuracy") >= THREE_STEPS_ACCURACY:
-        return Verdict((Part(label, True, f"{named(top)}: {result_text(top)}."),))
-    if top is not None:
-        return Verdict((Part(label, False, f"Your best finished run, {named(top)}, reached {result_text(top)}. "
-                                           "Train it longer or give it more units."),))
-    if evidence.runs:
-        return Verdict((Part(label, False, "None of your runs has trained a classifier to its last epoch: let one "
-                                           "finish (do not press Stop)."),))
-    return Verdict((Part(label, False, no_run_yet()),))
+    unfinished = ("None of your runs has trained a classifier to its last epoch: let one finish (do not press Stop)."
+                  if evidence.runs else None)
+    return Verdict((best_reaches(label, finished, "accuracy", THREE_STEPS_ACCURACY,
+                                 "train it longer or give it more units.", unfinished, "Your best finished run"),))
 
 
 # ----------------------------------------------------------------------------- 4. why non-linear
@@ -217,14 +221,8 @@ def check_softmax(evidence: Evidence) -> Verdict:
                  f"{MULTICLASS_ACCURACY:.0%} test accuracy")
     multiclass = [run for run in evidence.runs if run.config.task == "multiclass" and run.config.is_toy
                   and run.config.n_classes >= SOFTMAX_LEAST_CLASSES]
-    top = best(multiclass, "accuracy")
-    if top is not None and score(top, "accuracy") >= MULTICLASS_ACCURACY:
-        trained = Part(run_label, True, f"{named(top)}: {result_text(top)}.")
-    elif top is not None:
-        trained = Part(run_label, False, f"Your best, {named(top)}, reached {result_text(top)}: the spiral arms need "
-                                         "more hidden units (try 8 and 8).")
-    else:
-        trained = Part(run_label, False, no_run_yet())
+    trained = best_reaches(run_label, multiclass, "accuracy", MULTICLASS_ACCURACY,
+                           "the spiral arms need more hidden units (try 8 and 8).")
     return Verdict((scores, trained))
 
 
@@ -253,15 +251,9 @@ def check_multilabel(evidence: Evidence) -> Verdict:
     label = (f"A multi-label network gets every label of a test example right at least "
              f"{MULTILABEL_EXACT_MATCH:.0%} of the time")
     multilabel = [run for run in evidence.runs if run.config.task == "multilabel"]
-    top = best(multilabel, "exact_match")
-    if top is not None and score(top, "exact_match") >= MULTILABEL_EXACT_MATCH:
-        return Verdict((Part(label, True, f"{named(top)}: {result_text(top)} (each label alone: "
-                                          f"{score(top, 'label_accuracy'):.1%})."),))
-    if top is not None:
-        return Verdict((Part(label, False, f"Your best, {named(top)}, reached {result_text(top)}: every label "
-                                           "must be right at once, so each must be nearly always right — give it "
-                                           "more units."),))
-    return Verdict((Part(label, False, no_run_yet()),))
+    return Verdict((best_reaches(label, multilabel, "exact_match", MULTILABEL_EXACT_MATCH,
+                                 "every label must be right at once, so each must be nearly always right — give "
+                                 "it more units."),))
 
 
 # ----------------------------------------------------------------------------- 8. Adam vs gradient descent
@@ -329,12 +321,9 @@ def check_mnist(evidence: Evidence) -> Verdict:
     label = (f"The course's network (25 → 15 → 10, from_logits, Adam 1e-3) reaches {MNIST_ACCURACY:.0%} test "
              "accuracy on MNIST")
     course = [run for run in evidence.runs if not is_course_mnist(run.config)]
-    top = best(course, "accuracy")
-    if top is not None and score(top, "accuracy") >= MNIST_ACCURACY:
-        return Verdict((Part(label, True, f"{named(top)}: {result_text(top)} on {top.config.n_samples:,} images."),))
-    if top is not None:
-        return Verdict((Part(label, False, f"{named(top)} reached {result_text(top)}: train more epochs, or on "
-                                           "more images."),))
+    if course:
+        return Verdict((best_reaches(label, course, "accuracy", MNIST_ACCURACY,
+                                     "train more epochs, or on more images."),))
     mnist = [run for run in evidence.runs if run.config.dataset == "mnist"]
     if mnist:
         return Verdict((Part(label, False, f"{named(mnist[-1])} is not the course's network: "
@@ -357,7 +346,7 @@ def debug_learning_rate(evidence: Evidence, broken: PlaygroundConfig) -> Part:
         return Part(label, True, f"{named(good[-1])}: {result_text(good[-1])} (it started at learning rate "
                                  f"{broken.learning_rate:g}).")
     if runs:
-        run = latest_first(runs)[0]
+        run = runs[-1]
         if run.result.status == "diverged":
             return Part(label, False, f"{named(run)} diverged again at epoch {run.result.diverged_epoch}: lower the "
                                       "learning rate further (ten times smaller is a good step).")
@@ -373,7 +362,7 @@ def debug_linear(evidence: Evidence, broken: PlaygroundConfig) -> Part:
     if good:
         return Part(label, True, f"{named(good[-1])}: {result_text(good[-1])}.")
     if runs:
-        run = latest_first(runs)[0]
+        run = runs[-1]
         if all_linear(run.config):
             return Part(label, False, f"{named(run)} still has only linear hidden layers ({result_text(run)}): a stack "
                                       "of linear layers is one linear layer, whatever its size.")

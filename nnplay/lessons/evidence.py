@@ -6,7 +6,6 @@ gathers them with the Playground's runs into one `Evidence`. Plain numbers only:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,7 +101,3 @@ def remember(tries: list, new: Any) -> None:
         tries.remove(new)
     tries.append(new)
     del tries[:-MAX_TRIES]
-
-
-def latest_first(items: Sequence[Any]) -> list[Any]:
-    return list(reversed(items))

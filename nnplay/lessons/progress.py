@@ -27,7 +27,8 @@ class Progress:
         return Progress(self.lesson, self.done | {number})
 
 
-def _number(text: str, count: int) -> int | None:
+def lesson_number(text: str, count: int) -> int | None:
+    """The lesson a link's value names, in a course of `count` lessons; None if it names none."""
     text = text.strip()
     return int(text) if re.fullmatch(r"[0-9]{1,3}", text) and 1 <= int(text) <= count else None
 
@@ -39,7 +40,7 @@ def read_progress(params: dict[str, list[str]], count: int) -> tuple[Progress, l
     values = params.get(LESSON_KEY) or []
     if values:
         text = values[0]
-        number = _number(text, count) if len(text) <= _MAX_LEN else None
+        number = lesson_number(text, count) if len(text) <= _MAX_LEN else None
         if number is None:
             warnings.append(f"Ignored lesson={text[:20]!r}: there are lessons 1 to {count}; starting at lesson 1.")
         else:
@@ -49,7 +50,7 @@ def read_progress(params: dict[str, list[str]], count: int) -> tuple[Progress, l
     if values:
         text = values[0]
         items = text.split(",") if len(text) <= _MAX_LEN else []
-        numbers = [_number(item, count) for item in items]
+        numbers = [lesson_number(item, count) for item in items]
         done = {n for n in numbers if n is not None}
         if len(done) < len([item for item in items if item.strip()]) or not items:
             warnings.append(f"Ignored part of done={text[:20]!r}: it lists lessons done as numbers 1 to {count}, "

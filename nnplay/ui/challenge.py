@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nnplay.config.challenge import GOALS, LIMITS, Challenge, goals_for, judge, read_challenge
-from nnplay.config.links import to_query_string
+from nnplay.config.links import encode, query_text
 from nnplay.config.schema import PlaygroundConfig
 from nnplay.ui import state
 from nnplay.ui.text import plain_markdown
@@ -15,13 +15,8 @@ from nnplay.ui.text import plain_markdown
 DEFAULT_TARGETS = {"accuracy": 0.95, "exact_match": 0.85, "r2": 0.9, "loss": 0.1}
 
 
-def page_base() -> str:
-    return str(st.context.url or "").split("?")[0]
-
-
 def link_to(config: PlaygroundConfig, challenge: Challenge) -> str:
-    query = "&".join(f"{key}={value}" for key, value in challenge.to_params().items())
-    return f"{page_base()}?{to_query_string(config)}&{query}"
+    return f"{state.page_address()}?{query_text(encode(config) | challenge.to_params())}"
 
 
 def banner(config: PlaygroundConfig) -> None:

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from nnplay.config.links import encode
+from nnplay.config.links import encode, query_text
 from nnplay.lessons import double_softmax
 from nnplay.lessons.course import BY_NUMBER, LESSONS
 from nnplay.lessons.evidence import Evidence, remember
-from nnplay.lessons.progress import LESSON_KEY, Progress, read_progress
+from nnplay.lessons.progress import LESSON_KEY, Progress, lesson_number, read_progress
 from nnplay.lessons.records import Lesson, Question, Start, Verdict
 from nnplay.ui import state
 from nnplay.ui.site import PAGES
-from nnplay.ui.text import plain_markdown
 
 LESSONS_PAGE = "Lessons"
 
@@ -30,12 +29,6 @@ def progress() -> Progress:
         state.PROGRESS.set(found)
         state.PROGRESS_NOTICE.set(warnings)
     return state.PROGRESS.get()
-
-
-def sync_url(place: Progress) -> None:
-    wanted = place.to_params()
-    if state.link_params() != {name: [value] for name, value in wanted.items()}:
-        st.query_params.from_dict(wanted)
 
 
 def page_file(url_path: str) -> str:
@@ -67,14 +60,14 @@ def render() -> None:
     place = progress()
     warnings = state.PROGRESS_NOTICE.pop()
     if warnings:
-        st.warning("Parts of this link could not be used:\n\n" + "\n".join(f"- {plain_markdown(w)}" for w in warnings),
+        st.warning(state.notice_markdown("Parts of this link could not be used:", warnings),
                    icon=":material/link_off:")
     course_list(place)
     place = progress()  # the list may have moved to another lesson
     st.progress(len(place.done) / len(LESSONS), text=f"{len(place.done)} of {len(LESSONS)} lessons done")
     lesson = BY_NUMBER[place.lesson]
     show_lesson(lesson)
-    sync_url(progress())
+    state.write_query(progress().to_params())
     course_link(progress())
 
 
@@ -227,9 +220,7 @@ def show_verdict(verdict: Verdict) -> None:
 
 def course_link(place: Progress) -> None:
     with st.expander("A link to this place in the course"):
-        base = str(st.context.url or "").split("?")[0]
-        query = "&".join(f"{name}={value}" for name, value in place.to_params().items())
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.code(f"{state.page_address()}?{query_text(place.to_params())}", language=None, wrap_lines=True)
         st.caption("It opens this lesson with the lessons done ticked. A teacher can send one without done=, say "
                    "…/Lessons?lesson=4, to start a class at lesson 4.")
 
@@ -238,9 +229,10 @@ def course_link(place: Progress) -> None:
 def playground_banner() -> None:
     """On a Playground opened from a lesson (lesson=N in its link): the task, a Check, and the way back."""
     values = st.query_params.get_all(LESSON_KEY)
-    if not values or not values[0].isdigit() or int(values[0]) not in BY_NUMBER:
+    number = lesson_number(values[0], len(LESSONS)) if values else None
+    if number is None:
         return
-    lesson = BY_NUMBER[int(values[0])]
+    lesson = BY_NUMBER[number]
     with st.container(border=True):
         st.markdown(f"**Lesson {lesson.number}: {lesson.title}.** {lesson.task}")
         left, right = st.columns(2)

@@ -62,6 +62,7 @@ from nnplay.ui.state import (
     SHOW_TEST,
     SPEED,
     current_config,
+    page_address,
     show_notices,
     sync_url,
 )
@@ -529,7 +530,7 @@ def keras_code(setup: Setup) -> None:
 
 def share_and_save(config: PlaygroundConfig, data: Dataset | None, shown: Trainer | None) -> None:
     """The share link and the config file (the setup), and the trained model as a .keras file."""
-    base = str(st.context.url or "").split("?")[0]
+    base = page_address()
     st.markdown("**Share link** — opening it restores every control; Train then gives the same loss curve.")
     if shown is not None and shown.history.changes:
         changed = ", ".join(dict.fromkeys(FIELD_LABELS.get(c.setting, c.setting).lower()

@@ -185,10 +185,19 @@ def link_params() -> dict[str, list[str]]:
 
 def sync_url(config: PlaygroundConfig) -> None:
     """Rewrite the page's query string when the config changed (Streamlit updates the browser URL)."""
-    wanted = encode(config) | companions()
+    write_query(encode(config) | companions())
+
+
+def write_query(wanted: dict[str, str]) -> None:
+    """Make the page's query string exactly `wanted` (Streamlit updates the browser URL), if it is not."""
     # Compared with every value, so a repeated key or a stray unknown key is cleaned away too.
     if link_params() != {name: [value] for name, value in wanted.items()}:
         st.query_params.from_dict(wanted)
+
+
+def page_address() -> str:
+    """This page's address without its query string, for the links the page writes."""
+    return str(st.context.url or "").split("?")[0]
 
 
 def companions() -> dict[str, str]:
