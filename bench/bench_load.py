@@ -13,6 +13,7 @@ server's memory: RSS of the streamlit process and its children sampled every 0.2
 the kernel's high-water mark VmHWM (Linux /proc, no psutil).
 
     python bench/bench_load.py [--sessions 6] [--epochs 300] [--samples 200] [--browser-nice 10]
+    python bench/bench_load.py --quick    # 2 sessions, 20 epochs, 60 points (CI)
 
 The machine is shared: wall times are noisy, and the load average is printed with them. The
 browsers run on the server's machine: on 2 cores, 30 Chromium renderers drawing live charts
@@ -207,7 +208,10 @@ def main() -> int:
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="run Chromium at this nice level: the browsers share this machine's cores with "
                              "the server, which in a class they would not (0: same priority)")
+    parser.add_argument("--quick", action="store_true", help="2 sessions, 20 epochs, 60 points (CI)")
     args = parser.parse_args()
+    if args.quick:
+        args.sessions, args.epochs, args.samples = 2, 20, 60
     problem = harness.chromium_problem()
     if problem:
         print(f"cannot run: {problem}")

@@ -33,3 +33,21 @@ def status_kb(pid: int, field: str) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def find_mnist():
+    """The best MNIST this machine has, and a line saying which one the bench uses.
+
+    Order: the folder NNPLAY_MNIST_DIR names, else the repository's sibling ../shared/data/mnist
+    when it exists (a local copy), then what the app itself tries: Keras's cache, Keras's download
+    (only when online), the 5,000 images bundled with nnplay. Set NNPLAY_MNIST_DIR to an empty folder
+    to see what a fresh clone gets.
+    """
+    if "NNPLAY_MNIST_DIR" not in os.environ and SHARED_MNIST.is_dir():
+        os.environ["NNPLAY_MNIST_DIR"] = str(SHARED_MNIST)
+    from nnplay.data.mnist import load_mnist
+
+    mnist = load_mnist()
+    lines = [f"MNIST used: {mnist.source}"] + [f"  ({note})" for note in mnist.notes]
+    print("\n".join(lines), flush=True)
+    return mnist
