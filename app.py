@@ -3,6 +3,7 @@ Imports no TensorFlow: the home page must open instantly."""
 
 import streamlit as st
 
+from nnplay import warm_up
 from nnplay.ui import home
 from nnplay.ui.site import HOME_ICON, HOME_TITLE, PAGES
 from nnplay.ui.uploads import bound_uploads_per_session
@@ -15,3 +16,4 @@ navigation = st.navigation(
     + [st.Page(page.file, title=page.title, icon=page.icon, url_path=page.url_path) for page in PAGES]
 )
 navigation.run()
+warm_up.start()  # TensorFlow's ~5 s import, in the background, once the first page is drawn

@@ -7,6 +7,7 @@ import functools
 
 import numpy as np
 
+from nnplay import warm_up
 from nnplay.config.catalog import ACTIVATIONS, TASKS
 from nnplay.lessons.records import Question
 
@@ -54,12 +55,14 @@ def output_quiz() -> tuple[Question, ...]:
 
 
 def _largest_slope(activation: str) -> float:
+    warm_up.wait()  # never import Keras beside the server's background import
     from nnplay.labs.activation.experiments import activation_curve  # Keras: only when the quiz is built
 
     return float(np.max(activation_curve(activation).derivative))
 
 
 def _flat_on_one_side_only(activation: str) -> bool:
+    warm_up.wait()
     from nnplay.labs.activation.experiments import activation_curve
 
     slope = activation_curve(activation, (-6.0, 6.0)).derivative

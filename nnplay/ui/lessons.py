@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from nnplay import warm_up
 from nnplay.config.links import encode, query_text
 from nnplay.lessons import double_softmax
 from nnplay.lessons.course import BY_NUMBER, LESSONS
@@ -173,6 +174,7 @@ def double_softmax_exercise() -> None:
     fix = st.radio("Your fix", list(double_softmax.FIXES), index=None, key="debug_fix",
                    format_func=lambda key: double_softmax.FIXES[key].label)
     if st.button("Train the broken model and your fix", disabled=fix is None, icon=":material/play_arrow:"):
+        warm_up.wait()  # never import TensorFlow beside the server's background import
         from nnplay.lessons.double_softmax_run import try_fix  # TensorFlow: only once asked
 
         with st.spinner("Training both models with Keras (a few seconds)…"):

@@ -36,12 +36,17 @@ def test_a_tf_playground_link_says_what_could_not_be_carried_over():
     assert any(b.label == "Open in the Playground" for b in at.button)
 
 
-def test_home_does_not_import_tensorflow():
-    # Run in a fresh interpreter: this test process may have imported TensorFlow already.
+def test_home_does_not_wait_for_tensorflow():
+    """The home page's modules import no TensorFlow, and its run ends before the engine's import (begun
+    by app.py once the page is drawn, for the pages to come: nnplay.warm_up) is done."""
+    # Fresh interpreters: this test process may have imported TensorFlow already.
     import subprocess
 
-    code = ("import sys; from streamlit.testing.v1 import AppTest; "
-            f"AppTest.from_file({HOME!r}, default_timeout=30).run(); "
-            "print('tensorflow' in sys.modules or 'keras' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.stdout.strip().splitlines()[-1] == "False", out.stderr[-2000:]
+    modules = ("import sys; import nnplay.ui.home, nnplay.ui.site, nnplay.ui.cold_start, nnplay.warm_up; "
+               "print('tensorflow' in sys.modules or 'keras' in sys.modules)")
+    run = ("import sys; from streamlit.testing.v1 import AppTest; from nnplay import warm_up; "
+           f"AppTest.from_file({HOME!r}, default_timeout=30).run(); "
+           "print(warm_up._started.is_set(), warm_up._done.is_set())")
+    for code, expected in ((modules, "False"), (run, "True False")):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip().splitlines()[-1] == expected, out.stderr[-2000:]
