@@ -6,8 +6,9 @@ st.set_page_config(page_title="Softmax Inspector · nnplay", page_icon="🔎", l
 
 from nnplay import warm_up  # noqa: E402
 
-with st.spinner("Loading TensorFlow (the first page since the server started takes about 5 s)…"):
-    warm_up.wait()  # never import TensorFlow beside the background import (nnplay.warm_up)
+if not warm_up.ready():  # never import TensorFlow beside the background import (nnplay.warm_up)
+    with st.spinner("Loading TensorFlow (the first page since the server started takes about 5 s)…"):
+        warm_up.wait()
 from nnplay.labs.inspector.predictions import predictions_for  # noqa: E402
 from nnplay.ui import inspector  # noqa: E402
 

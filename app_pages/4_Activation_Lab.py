@@ -7,8 +7,9 @@ st.set_page_config(page_title="Activation Lab · nnplay", page_icon="📈", layo
 
 from nnplay import warm_up  # noqa: E402
 
-with st.spinner("Loading TensorFlow (the first page since the server started takes about 5 s)…"):
-    warm_up.wait()  # never import TensorFlow beside the background import (nnplay.warm_up)
+if not warm_up.ready():  # never import TensorFlow beside the background import (nnplay.warm_up)
+    with st.spinner("Loading TensorFlow (the first page since the server started takes about 5 s)…"):
+        warm_up.wait()
 from nnplay.ui import activation_lab  # noqa: E402
 
 st.title("Activation Lab")
