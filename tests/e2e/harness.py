@@ -492,3 +492,21 @@ LIVE_VIEW_ROOT_JS = """() => {
   }
   return null;
 }"""
+
+
+# --------------------------------------------------------------------------- benches in quick mode
+
+def run_bench(script: str, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """`python bench/<script> --quick <args>` from the repo root, as a person runs it."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), TF_CPP_MIN_LOG_LEVEL="2")
+    return subprocess.run([sys.executable, f"bench/{script}", "--quick", *args], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def bench_table(done: subprocess.CompletedProcess, title: str) -> list[list[str]]:
+    """The rows (header first) of the table a bench printed under `title` (bench.common.print_table:
+    cells right-aligned, two or more spaces apart); fails with the bench's output when it is missing."""
+    output = done.stdout
+    assert title in output, f"{output[-3000:]}\n{done.stderr[-6000:]}"
+    lines = output[output.index(title):].split("\n\n")[0].splitlines()[1:]
+    return [re.split(r" {2,}", line.strip()) for line in lines if line.strip()]

@@ -8,11 +8,6 @@ The bench starts its own `streamlit run app.py` and Chromium in a subprocess, as
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-
 import harness
 import pytest
 
@@ -22,13 +17,9 @@ TITLE = "Server RSS, MB: rounds of 2 sessions"
 
 
 def test_bench_memory_quick_prints_rounds_within_the_target():
-    env = dict(os.environ, PYTHONPATH=str(harness.REPO), TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run([sys.executable, "bench/bench_memory.py", "--quick"], cwd=harness.REPO, env=env,
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = harness.run_bench("bench_memory.py")
     output = done.stdout
-    assert TITLE in output, f"{output[-3000:]}\n{done.stderr[-6000:]}"
-    table = output[output.index(TITLE):].split("\n\n")[0].splitlines()[1:]
-    split = [re.split(r" {2,}", line.strip()) for line in table if line.strip()]
+    split = harness.bench_table(done, TITLE)
     header, rows = split[0], [row for row in split[1:] if len(row) == len(split[0])]
     assert header[:2] == ["data", "round"], header
     assert [row[:2] for row in rows] == [["toy", "1"], ["toy", "2"]], rows
@@ -37,9 +28,7 @@ def test_bench_memory_quick_prints_rounds_within_the_target():
 
 
 def test_bench_trainer_memory_quick_prints_its_table():
-    env = dict(os.environ, PYTHONPATH=str(harness.REPO), TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run([sys.executable, "bench/bench_trainer_memory.py", "--quick"], cwd=harness.REPO, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)
+    done = harness.run_bench("bench_trainer_memory.py", timeout=600)
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     row = next(line.split() for line in done.stdout.splitlines() if line.strip().startswith("toy  "))
     assert row[:2] == ["toy", "4"], row

@@ -7,11 +7,6 @@ TensorFlow is in, the rest after), so its first drawing comes before its complet
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-
 import harness
 import pytest
 
@@ -21,13 +16,9 @@ TITLE = "Opening a page in Chromium, seconds"
 
 
 def test_bench_pages_quick_prints_cold_and_warm_times_for_home_and_playground():
-    env = dict(os.environ, PYTHONPATH=str(harness.REPO), TF_CPP_MIN_LOG_LEVEL="2")
-    done = subprocess.run([sys.executable, "bench/bench_pages.py", "--quick"], cwd=harness.REPO, env=env,
-                          capture_output=True, text=True, timeout=900, check=False)
-    output = done.stdout
-    assert done.returncode == 0, f"{output[-3000:]}\n{done.stderr[-6000:]}"
-    table = output[output.index(TITLE):].split("\n\n")[0].splitlines()[1:]
-    split = [re.split(r" {2,}", line.strip()) for line in table if line.strip()]
+    done = harness.run_bench("bench_pages.py")
+    assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-6000:]}"
+    split = harness.bench_table(done, TITLE)
     header, rows = split[0], {row[0]: row for row in split[1:]}
     assert header[:3] == ["page", "cold: first drawn", "cold: complete"], header
     assert set(rows) == {"(Streamlit floor: a one-line app)", "Home", "Playground"}, rows
